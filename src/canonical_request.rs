@@ -1,0 +1,168 @@
+//! The canonical request of SigV4 (task 1 of the spec), written into a [`ByteSink`].
+//!
+//! ```text
+//! METHOD\n
+//! canonical URI\n
+//! canonical query\n
+//! name:value\n        (one line per signed header name, sorted)
+//! \n
+//! signed;header;names\n
+//! payload hash
+//! ```
+//!
+//! When signing, the sink is the SHA-256 state itself, so the text is never built.
+
+use std::cmp::Ordering;
+
+use crate::headers::{HeaderClass, HeaderList, classify, put_folded_value};
+use crate::path::write_canonical_uri;
+use crate::query::{QueryScratch, write_canonical_query};
+use crate::settings::Settings;
+use crate::sink::{ByteSink, put_lowercase};
+use crate::time::AmzDate;
+use crate::url::Url;
+
+/// Everything the canonical request covers, borrowed and already validated.
+#[derive(Debug)]
+pub(crate) struct CanonicalRequest<'a, H: HeaderList + ?Sized> {
+    pub(crate) method: &'a str,
+    pub(crate) url: &'a Url<'a>,
+    pub(crate) headers: &'a H,
+    /// Whether `headers` holds a `Host` (then the URL's authority is not signed).
+    pub(crate) has_host_header: bool,
+    pub(crate) amz_date: &'a AmzDate,
+    /// The session token when it is signed.
+    pub(crate) signed_session_token: Option<&'a str>,
+    /// Whether `x-amz-content-sha256` is signed.
+    pub(crate) has_content_sha256: bool,
+    pub(crate) payload_hash: &'a str,
+    pub(crate) settings: &'a Settings,
+}
+
+/// Reusable buffers for writing a canonical request; they keep their capacity, so a warm
+/// signer allocates nothing.
+#[derive(Debug, Default)]
+pub(crate) struct CanonicalScratch {
+    path: Vec<u8>,
+    query: QueryScratch,
+    entries: Vec<Entry>,
+    /// After [`CanonicalRequest::write`]: the `SignedHeaders` list, e.g. `host;x-amz-date`.
+    pub(crate) signed_headers: Vec<u8>,
+}
+
+/// One header of the canonical request: one of the caller's, or one the signer adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Caller(usize),
+    UrlHost,
+    AmzDate,
+    SecurityToken,
+    ContentSha256,
+}
+
+impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
+    /// Writes the canonical request into `sink`; the signed header list is left in
+    /// `scratch.signed_headers`.
+    pub(crate) fn write(&self, sink: &mut impl ByteSink, scratch: &mut CanonicalScratch) {
+        sink.put(self.method.as_bytes());
+        sink.put(b"\n");
+        write_canonical_uri(sink, self.url.path, self.settings, &mut scratch.path);
+        sink.put(b"\n");
+        write_canonical_query(sink, self.url.query, &mut scratch.query);
+        sink.put(b"\n");
+        self.collect_entries(&mut scratch.entries);
+        let entries = &scratch.entries;
+        let signed_headers = &mut scratch.signed_headers;
+        signed_headers.clear();
+        let mut previous: Option<&str> = None;
+        for &entry in entries {
+            let name = self.name(entry);
+            if previous.is_some_and(|previous| previous.eq_ignore_ascii_case(name)) {
+                sink.put(b",");
+            } else {
+                if previous.is_some() {
+                    sink.put(b"\n");
+                    signed_headers.push(b';');
+                }
+                put_lowercase(sink, name.as_bytes());
+                sink.put(b":");
+                put_lowercase(signed_headers, name.as_bytes());
+                previous = Some(name);
+            }
+            self.put_value(sink, entry);
+        }
+        sink.put(b"\n\n");
+        sink.put(signed_headers);
+        sink.put(b"\n");
+        sink.put(self.payload_hash.as_bytes());
+    }
+
+    /// The signed headers, sorted by lower-cased name; same-name headers keep their order.
+    fn collect_entries(&self, entries: &mut Vec<Entry>) {
+        entries.clear();
+        for index in 0..self.headers.header_count() {
+            let (name, value) = self.headers.header(index);
+            // Validated before, so this only tells signed from unsigned.
+            if matches!(
+                classify(index, name, value),
+                Ok(HeaderClass::Signed | HeaderClass::Host)
+            ) {
+                entries.push(Entry::Caller(index));
+            }
+        }
+        if !self.has_host_header {
+            entries.push(Entry::UrlHost);
+        }
+        entries.push(Entry::AmzDate);
+        if self.signed_session_token.is_some() {
+            entries.push(Entry::SecurityToken);
+        }
+        if self.has_content_sha256 {
+            entries.push(Entry::ContentSha256);
+        }
+        entries.sort_unstable_by(|&a, &b| {
+            compare_names(self.name(a), self.name(b)).then_with(|| order(a).cmp(&order(b)))
+        });
+    }
+
+    fn name(&self, entry: Entry) -> &str {
+        match entry {
+            Entry::Caller(index) => self.headers.header(index).0,
+            Entry::UrlHost => "host",
+            Entry::AmzDate => "x-amz-date",
+            Entry::SecurityToken => "x-amz-security-token",
+            Entry::ContentSha256 => "x-amz-content-sha256",
+        }
+    }
+
+    fn put_value(&self, sink: &mut impl ByteSink, entry: Entry) {
+        match entry {
+            Entry::Caller(index) => put_folded_value(sink, self.headers.header(index).1),
+            Entry::UrlHost => {
+                put_lowercase(sink, self.url.host.as_bytes());
+                if let Some(port) = self.url.port {
+                    sink.put(b":");
+                    sink.put(port.as_bytes());
+                }
+            }
+            Entry::AmzDate => sink.put(self.amz_date.as_str().as_bytes()),
+            Entry::SecurityToken => sink.put(self.signed_session_token.unwrap_or("").as_bytes()),
+            Entry::ContentSha256 => sink.put(self.payload_hash.as_bytes()),
+        }
+    }
+}
+
+/// Keeps same-name headers in the caller's order (the sort is unstable, so it needs a key).
+fn order(entry: Entry) -> usize {
+    match entry {
+        Entry::Caller(index) => index,
+        _ => usize::MAX,
+    }
+}
+
+/// Compares header names as their lower-cased forms compare.
+fn compare_names(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|b| b.to_ascii_lowercase())
+        .cmp(b.bytes().map(|b| b.to_ascii_lowercase()))
+}

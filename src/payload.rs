@@ -1,0 +1,127 @@
+//! The payload hash: the body's SHA-256, or a hash or token the caller states.
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, ErrorKind, quote_for_message};
+
+/// The last line of the canonical request for S3 when the body is not signed.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// Every payload token S3 and its streaming (chunked) signing accept in place of a hash.
+pub const PAYLOAD_TOKENS: [&str; 6] = [
+    UNSIGNED_PAYLOAD,
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+    "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+];
+
+/// What the signature covers of the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload<'a> {
+    /// The body bytes; their SHA-256 is signed.
+    Body(&'a [u8]),
+    /// A precomputed value, used verbatim: 64 lower-case hex digits or one of
+    /// [`PAYLOAD_TOKENS`].
+    Hash(&'a str),
+}
+
+/// A resolved, validated payload hash as it goes on the canonical request's last line.
+#[derive(Clone, Copy)]
+pub(crate) enum PayloadHash<'a> {
+    /// The lower-case hex SHA-256 computed here.
+    Computed([u8; 64]),
+    /// A validated hash or token from the caller.
+    Given(&'a str),
+}
+
+impl<'a> PayloadHash<'a> {
+    /// Hashes the body or validates the given value.
+    pub(crate) fn resolve(payload: &Payload<'a>) -> Result<Self, Error> {
+        match *payload {
+            Payload::Body(body) => Ok(PayloadHash::Computed(sha256_hex(body))),
+            Payload::Hash(given) => {
+                validate_payload_hash(given)?;
+                Ok(PayloadHash::Given(given))
+            }
+        }
+    }
+
+    /// The text signed and, with the content header, sent.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            PayloadHash::Computed(hex) => std::str::from_utf8(hex).unwrap_or(""),
+            PayloadHash::Given(given) => given,
+        }
+    }
+}
+
+/// The lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> [u8; 64] {
+    let digest = Sha256::digest(bytes);
+    let mut hex = [0u8; 64];
+    // The output is exactly twice the 32-byte digest, so this cannot fail.
+    let _ = hex::encode_to_slice(digest, &mut hex);
+    hex
+}
+
+fn is_hex64(value: &str) -> bool {
+    value.len() == 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Accepts 64 lower-case hex digits or exactly one of [`PAYLOAD_TOKENS`].
+pub(crate) fn validate_payload_hash(value: &str) -> Result<(), Error> {
+    if is_hex64(value) || PAYLOAD_TOKENS.contains(&value) {
+        return Ok(());
+    }
+    let detail = if value.is_empty() {
+        "is empty; pass NULL to hash the body".to_owned()
+    } else {
+        format!(
+            "{} is neither 64 lower-case hex digits nor a known token such as UNSIGNED-PAYLOAD",
+            quote_for_message(value.as_bytes())
+        )
+    };
+    Err(Error::new(
+        ErrorKind::InvalidPayloadHash,
+        "request.payload_hash",
+        detail,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_body_hashes_to_the_well_known_value() {
+        assert_eq!(
+            &sha256_hex(b""),
+            b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn only_lower_hex_and_known_tokens_are_valid_hashes() {
+        let hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert!(validate_payload_hash(hex).is_ok());
+        for token in PAYLOAD_TOKENS {
+            assert!(validate_payload_hash(token).is_ok(), "{token}");
+        }
+        for bad in [
+            "",
+            "unsigned-payload",
+            "UNSIGNED-PAYLOAD ",
+            &hex.to_uppercase(),
+            &hex[1..],
+            "STREAMING-PAYLOAD",
+        ] {
+            let error = validate_payload_hash(bad).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidPayloadHash, "{bad:?}");
+        }
+    }
+}
