@@ -14,7 +14,7 @@
 
 use std::cmp::Ordering;
 
-use crate::headers::{HeaderClass, HeaderList, classify, put_folded_value};
+use crate::headers::{HeaderClass, HeaderList, class_of, put_folded_value};
 use crate::path::write_canonical_uri;
 use crate::query::{QueryScratch, write_canonical_query};
 use crate::settings::Settings;
@@ -101,12 +101,8 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
     fn collect_entries(&self, entries: &mut Vec<Entry>) {
         entries.clear();
         for index in 0..self.headers.header_count() {
-            let (name, value) = self.headers.header(index);
-            // Validated before, so this only tells signed from unsigned.
-            if matches!(
-                classify(index, name, value),
-                Ok(HeaderClass::Signed | HeaderClass::Host)
-            ) {
+            // Validated before: only signed and unsigned remain to tell apart.
+            if class_of(self.headers.header(index).0) != HeaderClass::Unsigned {
                 entries.push(Entry::Caller(index));
             }
         }

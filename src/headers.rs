@@ -197,19 +197,25 @@ pub(crate) fn classify(index: usize, name: &str, value: &str) -> Result<HeaderCl
             format!("is added by the signer; {instead}"),
         );
     }
-    if name.eq_ignore_ascii_case("host") {
-        if trim(value.as_bytes()).is_empty() {
-            return fail(ErrorKind::InvalidHeader, "Host value is empty".to_owned());
-        }
-        return Ok(HeaderClass::Host);
+    let class = class_of(name);
+    if class == HeaderClass::Host && trim(value.as_bytes()).is_empty() {
+        return fail(ErrorKind::InvalidHeader, "Host value is empty".to_owned());
     }
-    if UNSIGNED_HEADERS
+    Ok(class)
+}
+
+/// How a header named `name` (already validated) is signed.
+pub(crate) fn class_of(name: &str) -> HeaderClass {
+    if name.eq_ignore_ascii_case("host") {
+        HeaderClass::Host
+    } else if UNSIGNED_HEADERS
         .iter()
         .any(|unsigned| unsigned.eq_ignore_ascii_case(name))
     {
-        return Ok(HeaderClass::Unsigned);
+        HeaderClass::Unsigned
+    } else {
+        HeaderClass::Signed
     }
-    Ok(HeaderClass::Signed)
 }
 
 /// For a header the signer produces, what the caller should do instead of passing it.
