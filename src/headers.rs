@@ -23,8 +23,8 @@ pub mod header {
 }
 
 /// Headers a proxy or the HTTP stack may add, drop or rewrite in transit, so a signature over
-/// them would break: never signed (botocore's list, plus the hop-by-hop headers of RFC 9110
-/// section 7.6.1).
+/// them would break: never signed. The hop-by-hop headers of RFC 9110 section 7.6.1 plus
+/// `expect`, `user-agent` and `x-amzn-trace-id`; botocore skips exactly these.
 pub const UNSIGNED_HEADERS: [&str; 11] = [
     "connection",
     "expect",

@@ -168,7 +168,12 @@ fn split_authority(authority: &str, default_port: u32) -> Result<(&str, Option<&
                     )));
                 }
                 Some(n) if n == default_port => None,
-                Some(_) => Some(port),
+                // Clients send the port as a number (curl, urllib3), so `:08080` goes out
+                // as `:8080`: sign it that way.
+                Some(_) => Some(match port.trim_start_matches('0') {
+                    "" => "0",
+                    digits => digits,
+                }),
             }
         }
     };
@@ -215,6 +220,9 @@ mod tests {
         assert_eq!(Url::parse("http://h:80/").unwrap().port, None);
         assert_eq!(Url::parse("http://h:443/").unwrap().port, Some("443"));
         assert_eq!(Url::parse("https://h:80/").unwrap().port, Some("80"));
+        assert_eq!(Url::parse("https://h:0443/").unwrap().port, None);
+        assert_eq!(Url::parse("https://h:08080/").unwrap().port, Some("8080"));
+        assert_eq!(Url::parse("https://h:00/").unwrap().port, Some("0"));
     }
 
     #[test]
