@@ -232,7 +232,7 @@ fn reserved_instead(name: &str) -> Option<&'static str> {
         ),
         (
             "x-amz-content-sha256",
-            "set request.payload_hash and SIGV4_FLAG_CONTENT_SHA256_HEADER (Settings::payload_checksum_kind) instead",
+            "set request.payload_hash and SIGV4_FLAG_CONTENT_SHA256_HEADER instead",
         ),
     ];
     RESERVED
