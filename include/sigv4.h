@@ -65,6 +65,11 @@
 #define SIGV4_MAX_HEADERS 1024
 
 /**
+ * Bytes `sigv4_payload_hasher_finish` writes: 64 lower-case hex digits and a NUL.
+ */
+#define SIGV4_PAYLOAD_HASH_SIZE 65
+
+/**
  * The result of a `sigv4_*` call: `SIGV4_OK` or the reason it failed.
  *
  * In C this is a `uint32_t`; `sigv4_strerror` describes any value, and
@@ -143,6 +148,21 @@ typedef enum sigv4_status sigv4_status;
 typedef uint32_t sigv4_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * An incremental SHA-256 of a request body that is not in memory (a file, a pipe). Opaque:
+ * made by `sigv4_payload_hasher_new`, released by `sigv4_payload_hasher_free`. One thread
+ * at a time.
+ */
+typedef struct sigv4_payload_hasher sigv4_payload_hasher;
+
+/**
+ * A signer bound to one set of credentials, one region and one service, which caches the
+ * derived signing key by date (four of the five HMACs of a signature). Opaque: made by
+ * `sigv4_signer_new`, released by `sigv4_signer_free`. Thread-safe: any number of threads
+ * may call `sigv4_signer_sign` on one signer at once.
+ */
+typedef struct sigv4_signer sigv4_signer;
 
 /**
  * One HTTP header: a NUL-terminated name and value.
@@ -312,6 +332,96 @@ sigv4_status sigv4_sign(const struct sigv4_request *request,
                         const struct sigv4_credentials *credentials,
                         const struct sigv4_params *params,
                         struct sigv4_output *out);
+
+/**
+ * Creates a signer for `credentials` and `params->region` / `params->service` /
+ * `params->flags`, and stores it in `*out`. The credentials are checked and copied (into
+ * memory that is wiped when the signer is freed), so the caller may wipe its own copy.
+ *
+ * `params->amz_date` must be NULL: the signing time is given to each `sigv4_signer_sign`.
+ * A signer caches the derived signing key for up to two dates, so a signature costs one
+ * SHA-256 of the canonical request and one HMAC instead of five.
+ *
+ * Returns `SIGV4_OK` (and `*out` is the new signer) or the code of the first problem, with
+ * `*out` set to NULL; the errors are those of `sigv4_sign` for the same fields.
+ *
+ * # Safety
+ * `credentials` and `params` are NULL (an error) or valid structs whose strings are
+ * NUL-terminated for the call; `out` is NULL (an error) or points to writable storage for a
+ * pointer.
+ */
+sigv4_status sigv4_signer_new(const struct sigv4_credentials *credentials,
+                              const struct sigv4_params *params,
+                              struct sigv4_signer **out);
+
+/**
+ * Signs `request` with `signer` at `amz_date` (NULL: the current UTC time; else
+ * `"YYYYMMDDTHHMMSSZ"`) and writes the headers to add into `out`, exactly as `sigv4_sign`
+ * does with the signer's credentials, region, service and flags.
+ *
+ * Thread-safe: any number of threads may sign with one signer at once.
+ *
+ * # Safety
+ * `signer` is NULL (an error) or a live signer from `sigv4_signer_new`, not freed during the
+ * call; `request`, `amz_date` and `out` are as for `sigv4_sign`.
+ */
+sigv4_status sigv4_signer_sign(const struct sigv4_signer *signer,
+                               const struct sigv4_request *request,
+                               const char *amz_date,
+                               struct sigv4_output *out);
+
+/**
+ * Frees a signer and wipes its credentials and cached keys. NULL is ignored.
+ *
+ * # Safety
+ * `signer` is NULL or a signer from `sigv4_signer_new` that is not used again, by any
+ * thread, after this call.
+ */
+void sigv4_signer_free(struct sigv4_signer *signer);
+
+/**
+ * Creates an incremental SHA-256 hasher for a request body, in `*out`. Feed it with
+ * `sigv4_payload_hasher_update`, then pass the text from `sigv4_payload_hasher_finish` as
+ * `request.payload_hash`: the same signature as signing the whole body in memory.
+ *
+ * # Safety
+ * `out` is NULL (an error) or points to writable storage for a pointer.
+ */
+sigv4_status sigv4_payload_hasher_new(struct sigv4_payload_hasher **out);
+
+/**
+ * Adds the next `len` bytes of the body. `data` may be NULL when `len` is 0.
+ *
+ * # Safety
+ * `hasher` is NULL (an error) or a live hasher used by no other thread during the call;
+ * `data` points to `len` readable bytes.
+ */
+sigv4_status sigv4_payload_hasher_update(struct sigv4_payload_hasher *hasher,
+                                         const uint8_t *data,
+                                         size_t len);
+
+/**
+ * Writes the body's SHA-256 as 64 lower-case hex digits and a NUL
+ * (`SIGV4_PAYLOAD_HASH_SIZE` bytes) into `out`, and starts the hasher over. With `out_len`
+ * below `SIGV4_PAYLOAD_HASH_SIZE` it returns `SIGV4_ERR_BUFFER_TOO_SMALL`, writes only a NUL
+ * at `out[0]` (when `out_len >= 1`) and keeps the hasher's state, so the call can be repeated
+ * with a larger buffer.
+ *
+ * # Safety
+ * `hasher` is NULL (an error) or a live hasher used by no other thread during the call;
+ * `out` is NULL (with `out_len` 0) or points to `out_len` writable bytes.
+ */
+sigv4_status sigv4_payload_hasher_finish(struct sigv4_payload_hasher *hasher,
+                                         char *out,
+                                         size_t out_len);
+
+/**
+ * Frees a hasher. NULL is ignored.
+ *
+ * # Safety
+ * `hasher` is NULL or a hasher from `sigv4_payload_hasher_new` that is not used again.
+ */
+void sigv4_payload_hasher_free(struct sigv4_payload_hasher *hasher);
 
 /**
  * A static, NUL-terminated description of a status code; never NULL.

@@ -12,42 +12,32 @@
 
 mod boundary;
 mod cstr;
+mod inputs;
 mod last_error;
 mod out_buf;
 mod status;
 mod types;
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ffi::c_char;
 
 pub use status::sigv4_status;
 pub use types::*;
 
-use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind};
-use crate::headers::{HeaderList, header_field};
-use crate::limits::{MAX_FIELD_LEN, MAX_HEADERS, MAX_URL_LEN};
-use crate::payload::Payload;
-use crate::settings::{
-    PayloadChecksumKind, PercentEncodingMode, SessionTokenMode, Settings, UriPathNormalizationMode,
-};
+use crate::payload::PayloadHasher;
 use crate::sign::{Request, SigningOutput, SigningParams, sign_into};
-use crate::time::AmzDate;
-use boundary::boundary;
-use cstr::{byte_slice, optional_str, required_str};
-
-/// Every flag bit this version knows.
-const KNOWN_FLAGS: u32 = SIGV4_FLAG_NO_DOUBLE_ENCODE
-    | SIGV4_FLAG_NO_PATH_NORMALIZE
-    | SIGV4_FLAG_CONTENT_SHA256_HEADER
-    | SIGV4_FLAG_UNSIGNED_SESSION_TOKEN;
+use crate::signer::Signer;
+use boundary::{boundary, guard};
+use inputs::{
+    CHeaders, CParams, CRequest, check_headers, read_amz_date, read_credentials, struct_ref,
+};
 
 /// Per-thread buffers reused by every call, so a warm `sigv4_sign` allocates nothing.
 #[derive(Default)]
 struct Scratch {
     output: SigningOutput,
-    /// (name length, value length) of each validated caller header.
+    /// (name length, value length) of each checked caller header.
     header_lens: Vec<(usize, usize)>,
 }
 
@@ -55,112 +45,49 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// The caller's header array, after every entry was checked to be non-NULL, bounded and
-/// UTF-8; reads each entry without measuring it again.
-struct CHeaders<'a> {
-    entries: &'a [sigv4_header],
-    lens: &'a [(usize, usize)],
-}
-
-impl HeaderList for CHeaders<'_> {
-    fn header_count(&self) -> usize {
-        self.lens.len()
-    }
-
-    fn header(&self, index: usize) -> (&str, &str) {
-        let entry = self.entries[index];
-        let (name_len, value_len) = self.lens[index];
-        // SAFETY: `check_headers` verified that both pointers are non-NULL, that exactly
-        // these lengths of bytes precede their terminators and that those bytes are UTF-8;
-        // the caller keeps them unmodified for the whole call, which outlives `self`.
-        unsafe {
-            (
-                std::str::from_utf8_unchecked(std::slice::from_raw_parts(
-                    entry.name.cast::<u8>(),
-                    name_len,
-                )),
-                std::str::from_utf8_unchecked(std::slice::from_raw_parts(
-                    entry.value.cast::<u8>(),
-                    value_len,
-                )),
-            )
-        }
-    }
-}
-
-/// Checks each header pointer and string, recording their lengths in `lens`.
+/// Checks the request's headers, lets `sign` sign it into this thread's scratch output, and
+/// copies the result into the caller's buffer once every input has been read.
 ///
 /// # Safety
-/// `entries` holds valid pointers as `sigv4_request.headers` documents.
-unsafe fn check_headers(
-    entries: &[sigv4_header],
-    lens: &mut Vec<(usize, usize)>,
+/// `request`'s header entries are valid as `sigv4_request` documents; `out.buf` is NULL or
+/// points to `out.buf_len` writable bytes.
+unsafe fn sign_and_copy(
+    request: &CRequest<'_>,
+    out: &mut sigv4_output,
+    sign: impl FnOnce(&Request<'_, CHeaders<'_>>, &mut SigningOutput) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    lens.clear();
-    for (index, entry) in entries.iter().enumerate() {
-        let name_field = || Cow::Owned(format!("request.headers[{index}].name"));
-        // SAFETY: the caller guarantees NULL or a NUL-terminated string.
-        let name = unsafe { required_str(entry.name, MAX_FIELD_LEN, name_field) }?;
-        let value_field = || Cow::Owned(header_field(index, name.as_bytes()));
-        if entry.value.is_null() {
-            return Err(Error::new(
-                ErrorKind::NullArgument,
-                value_field(),
-                "value is NULL",
-            ));
-        }
-        // SAFETY: as above, for the value.
-        let value = unsafe {
-            required_str(entry.value, MAX_FIELD_LEN, || {
-                Cow::Owned(format!("{} value", header_field(index, name.as_bytes())))
-            })
-        }?;
-        lens.push((name.len(), value.len()));
-    }
-    Ok(())
-}
-
-/// Decodes `params.flags` into settings, refusing bits this version does not know.
-fn settings_from_flags(flags: u32) -> Result<Settings, Error> {
-    let unknown = flags & !KNOWN_FLAGS;
-    if unknown != 0 {
-        return Err(Error::new(
-            ErrorKind::InvalidFlags,
-            "params.flags",
-            format!("has unknown bits {unknown:#x}; this version knows {KNOWN_FLAGS:#x}"),
-        ));
-    }
-    let has = |bit: u32| flags & bit != 0;
-    Ok(Settings {
-        percent_encoding_mode: if has(SIGV4_FLAG_NO_DOUBLE_ENCODE) {
-            PercentEncodingMode::Single
-        } else {
-            PercentEncodingMode::Double
-        },
-        uri_path_normalization_mode: if has(SIGV4_FLAG_NO_PATH_NORMALIZE) {
-            UriPathNormalizationMode::Disabled
-        } else {
-            UriPathNormalizationMode::Enabled
-        },
-        payload_checksum_kind: if has(SIGV4_FLAG_CONTENT_SHA256_HEADER) {
-            PayloadChecksumKind::XAmzSha256
-        } else {
-            PayloadChecksumKind::NoHeader
-        },
-        session_token_mode: if has(SIGV4_FLAG_UNSIGNED_SESSION_TOKEN) {
-            SessionTokenMode::Exclude
-        } else {
-            SessionTokenMode::Include
-        },
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch
+            .try_borrow_mut()
+            .map_err(|_| Error::new(ErrorKind::Internal, "", "re-entrant call on one thread"))?;
+        let Scratch {
+            output,
+            header_lens,
+        } = &mut *scratch;
+        // SAFETY: the entries come from the caller's array, valid for the call.
+        let headers = unsafe { check_headers(request.entries, header_lens) }?;
+        let rust_request = Request {
+            method: request.method,
+            url: request.url,
+            headers: &headers,
+            payload: request.payload(),
+        };
+        sign(&rust_request, output)?;
+        // SAFETY: every input read is finished; out.buf is the caller's writable buffer.
+        unsafe { out_buf::write(out, output) }
     })
 }
 
-fn field(name: &'static str) -> impl Fn() -> Cow<'static, str> {
-    move || Cow::Borrowed(name)
-}
-
-fn null_argument(name: &'static str) -> Error {
-    Error::new(ErrorKind::NullArgument, name, "is NULL")
+/// Resets `out` (so a failure leaves no headers) and returns it.
+///
+/// # Safety
+/// `out` is NULL or points to a valid, exclusively borrowed `sigv4_output`.
+unsafe fn output_mut<'a>(out: *mut sigv4_output) -> Result<&'a mut sigv4_output, Error> {
+    // SAFETY: the caller's guarantee.
+    let out = unsafe { out.as_mut() }
+        .ok_or_else(|| Error::new(ErrorKind::NullArgument, "out", "is NULL"))?;
+    out_buf::reset(out);
+    Ok(out)
 }
 
 /// # Safety
@@ -171,175 +98,26 @@ unsafe fn sign_c(
     params: *const sigv4_params,
     out: *mut sigv4_output,
 ) -> Result<(), Error> {
-    // SAFETY: the caller guarantees `out` is NULL or a valid, exclusive sigv4_output.
-    let out = unsafe { out.as_mut() }.ok_or_else(|| null_argument("out"))?;
-    out_buf::reset(out);
-    // SAFETY: the caller guarantees each is NULL or points to a valid struct for the call.
-    let (request, credentials, params) = unsafe {
-        (
-            request.as_ref().ok_or_else(|| null_argument("request"))?,
-            credentials
-                .as_ref()
-                .ok_or_else(|| null_argument("credentials"))?,
-            params.as_ref().ok_or_else(|| null_argument("params"))?,
-        )
+    // SAFETY: (this and each block below) `sigv4_sign`'s contract on every pointer it receives.
+    let out = unsafe { output_mut(out) }?;
+    // SAFETY: as above.
+    let request = unsafe { CRequest::read(struct_ref(request, "request")?) }?;
+    // SAFETY: as above.
+    let credentials = unsafe { read_credentials(struct_ref(credentials, "credentials")?) }?;
+    // SAFETY: as above.
+    let params = unsafe { CParams::read(struct_ref(params, "params")?) }?;
+    let params = SigningParams {
+        region: params.region,
+        service: params.service,
+        date: params.date,
+        settings: params.settings,
     };
-    // SAFETY: for every read below, `sigv4_sign`'s contract makes each pointer NULL or a
-    // NUL-terminated string (or an array of the stated length) valid for the whole call.
-    let inputs = unsafe { read_inputs(request, credentials, params) }?;
-    let CInputs {
-        method,
-        url,
-        entries,
-        body,
-        payload_hash,
-        access_key_id,
-        secret,
-        session_token,
-        region,
-        service,
-        amz_date,
-    } = inputs;
-    let settings = settings_from_flags(params.flags)?;
-    let date = amz_date.map(AmzDate::parse).transpose()?;
-
-    SCRATCH.with(|scratch| {
-        let mut scratch = scratch
-            .try_borrow_mut()
-            .map_err(|_| Error::new(ErrorKind::Internal, "", "re-entrant call on one thread"))?;
-        let Scratch {
-            output,
-            header_lens,
-        } = &mut *scratch;
-        // SAFETY: entries come from the caller's array, valid for the call.
-        unsafe { check_headers(entries, header_lens) }?;
-        let headers = CHeaders {
-            entries,
-            lens: header_lens,
-        };
-        let request = Request {
-            method,
-            url,
-            headers: &headers,
-            payload: match payload_hash {
-                Some(hash) => Payload::Hash(hash),
-                None => Payload::Body(body),
-            },
-        };
-        let credentials = Credentials::new(access_key_id, secret, session_token);
-        let params = SigningParams {
-            region,
-            service,
-            date,
-            settings,
-        };
-        sign_into(&request, &credentials, &params, output)?;
-        // SAFETY: every input read is finished; out.buf is the caller's writable buffer.
-        unsafe { out_buf::write(out, output) }
-    })
-}
-
-/// The caller's inputs, checked for NULL, length and UTF-8.
-struct CInputs<'a> {
-    method: &'a str,
-    url: &'a str,
-    entries: &'a [sigv4_header],
-    body: &'a [u8],
-    payload_hash: Option<&'a str>,
-    access_key_id: &'a str,
-    secret: &'a str,
-    session_token: Option<&'a str>,
-    region: &'a str,
-    service: &'a str,
-    amz_date: Option<&'a str>,
-}
-
-/// Reads every field C alone can get wrong, in the order of the structs.
-///
-/// # Safety
-/// As for [`sigv4_sign`]: each pointer field is NULL or valid for `'a`.
-unsafe fn read_inputs<'a>(
-    request: &'a sigv4_request,
-    credentials: &'a sigv4_credentials,
-    params: &'a sigv4_params,
-) -> Result<CInputs<'a>, Error> {
-    if request.header_count > MAX_HEADERS {
-        return Err(Error::new(
-            ErrorKind::TooLarge,
-            "request.header_count",
-            format!(
-                "is {}, more than the limit of {MAX_HEADERS}",
-                request.header_count
-            ),
-        ));
+    // SAFETY: as above.
+    unsafe {
+        sign_and_copy(&request, out, |request, output| {
+            sign_into(request, &credentials, &params, output)
+        })
     }
-    // Each block below relies on the caller's guarantee that every pointer is NULL or points
-    // to a NUL-terminated string, or to the stated number of elements, valid for 'a.
-    // SAFETY: as stated above.
-    let method = unsafe { required_str(request.method, MAX_FIELD_LEN, field("request.method")) }?;
-    // SAFETY: as above.
-    let url = unsafe { required_str(request.url, MAX_URL_LEN, field("request.url")) }?;
-    // SAFETY: as above; header_count was bounded first.
-    let entries = unsafe { header_array(request.headers, request.header_count) }?;
-    // SAFETY: as above.
-    let body = unsafe { byte_slice(request.body, request.body_len, "request.body") }?;
-    let payload_hash_field = field("request.payload_hash");
-    // SAFETY: as above.
-    let payload_hash =
-        unsafe { optional_str(request.payload_hash, MAX_FIELD_LEN, payload_hash_field) }?;
-    let key_field = field("credentials.access_key_id");
-    // SAFETY: as above.
-    let access_key_id =
-        unsafe { required_str(credentials.access_key_id, MAX_FIELD_LEN, key_field) }?;
-    let secret_field = field("credentials.secret_access_key");
-    // SAFETY: as above.
-    let secret =
-        unsafe { required_str(credentials.secret_access_key, MAX_FIELD_LEN, secret_field) }?;
-    let token_field = field("credentials.session_token");
-    // SAFETY: as above.
-    let session_token =
-        unsafe { optional_str(credentials.session_token, MAX_FIELD_LEN, token_field) }?;
-    // SAFETY: as above.
-    let region = unsafe { required_str(params.region, MAX_FIELD_LEN, field("params.region")) }?;
-    // SAFETY: as above.
-    let service = unsafe { required_str(params.service, MAX_FIELD_LEN, field("params.service")) }?;
-    // SAFETY: as above.
-    let amz_date =
-        unsafe { optional_str(params.amz_date, MAX_FIELD_LEN, field("params.amz_date")) }?;
-    Ok(CInputs {
-        method,
-        url,
-        entries,
-        body,
-        payload_hash,
-        access_key_id,
-        secret,
-        session_token,
-        region,
-        service,
-        amz_date,
-    })
-}
-
-/// # Safety
-/// `ptr` is NULL or points to `count` valid `sigv4_header` entries for the call.
-unsafe fn header_array<'a>(
-    ptr: *const sigv4_header,
-    count: usize,
-) -> Result<&'a [sigv4_header], Error> {
-    if ptr.is_null() {
-        if count == 0 {
-            return Ok(&[]);
-        }
-        return Err(Error::new(
-            ErrorKind::NullArgument,
-            "request.headers",
-            format!("is NULL but request.header_count is {count}"),
-        ));
-    }
-    // SAFETY: non-NULL, count <= SIGV4_MAX_HEADERS, and the caller guarantees `count`
-    // readable entries.
-    Ok(unsafe { std::slice::from_raw_parts(ptr, count) })
 }
 
 /// Signs an HTTP request with AWS Signature Version 4 and writes the headers to add.
@@ -383,6 +161,171 @@ pub unsafe extern "C" fn sigv4_sign(
     boundary(|| unsafe { sign_c(request, credentials, params, out) })
 }
 
+/// Creates a signer for `credentials` and `params->region` / `params->service` /
+/// `params->flags`, and stores it in `*out`. The credentials are checked and copied (into
+/// memory that is wiped when the signer is freed), so the caller may wipe its own copy.
+///
+/// `params->amz_date` must be NULL: the signing time is given to each `sigv4_signer_sign`.
+/// A signer caches the derived signing key for up to two dates, so a signature costs one
+/// SHA-256 of the canonical request and one HMAC instead of five.
+///
+/// Returns `SIGV4_OK` (and `*out` is the new signer) or the code of the first problem, with
+/// `*out` set to NULL; the errors are those of `sigv4_sign` for the same fields.
+///
+/// # Safety
+/// `credentials` and `params` are NULL (an error) or valid structs whose strings are
+/// NUL-terminated for the call; `out` is NULL (an error) or points to writable storage for a
+/// pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sigv4_signer_new(
+    credentials: *const sigv4_credentials,
+    params: *const sigv4_params,
+    out: *mut *mut sigv4_signer,
+) -> sigv4_status {
+    // SAFETY: the caller upholds this function's contract, which each read below relies on.
+    boundary(|| unsafe {
+        let out = out
+            .as_mut()
+            .ok_or_else(|| Error::new(ErrorKind::NullArgument, "out", "is NULL"))?;
+        *out = std::ptr::null_mut();
+        let credentials = read_credentials(struct_ref(credentials, "credentials")?)?;
+        let params = CParams::read(struct_ref(params, "params")?)?;
+        if params.date.is_some() {
+            return Err(Error::new(
+                ErrorKind::InvalidDate,
+                "params.amz_date",
+                "must be NULL for sigv4_signer_new; pass the signing time to sigv4_signer_sign",
+            ));
+        }
+        let signer = Signer::new(&credentials, params.region, params.service, params.settings)?;
+        *out = Box::into_raw(Box::new(sigv4_signer { signer }));
+        Ok(())
+    })
+}
+
+/// Signs `request` with `signer` at `amz_date` (NULL: the current UTC time; else
+/// `"YYYYMMDDTHHMMSSZ"`) and writes the headers to add into `out`, exactly as `sigv4_sign`
+/// does with the signer's credentials, region, service and flags.
+///
+/// Thread-safe: any number of threads may sign with one signer at once.
+///
+/// # Safety
+/// `signer` is NULL (an error) or a live signer from `sigv4_signer_new`, not freed during the
+/// call; `request`, `amz_date` and `out` are as for `sigv4_sign`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sigv4_signer_sign(
+    signer: *const sigv4_signer,
+    request: *const sigv4_request,
+    amz_date: *const c_char,
+    out: *mut sigv4_output,
+) -> sigv4_status {
+    // SAFETY: the caller upholds this function's contract, which each read below relies on.
+    boundary(|| unsafe {
+        let out = output_mut(out)?;
+        let signer = &struct_ref(signer, "signer")?.signer;
+        let request = CRequest::read(struct_ref(request, "request")?)?;
+        let date = read_amz_date(amz_date, "amz_date")?;
+        sign_and_copy(&request, out, |request, output| {
+            signer.sign_into(request, date, output)
+        })
+    })
+}
+
+/// Frees a signer and wipes its credentials and cached keys. NULL is ignored.
+///
+/// # Safety
+/// `signer` is NULL or a signer from `sigv4_signer_new` that is not used again, by any
+/// thread, after this call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sigv4_signer_free(signer: *mut sigv4_signer) {
+    if signer.is_null() {
+        return;
+    }
+    // SAFETY: a non-NULL signer came from Box::into_raw in sigv4_signer_new and is freed once.
+    guard(|| drop(unsafe { Box::from_raw(signer) }));
+}
+
+/// Creates an incremental SHA-256 hasher for a request body, in `*out`. Feed it with
+/// `sigv4_payload_hasher_update`, then pass the text from `sigv4_payload_hasher_finish` as
+/// `request.payload_hash`: the same signature as signing the whole body in memory.
+///
+/// # Safety
+/// `out` is NULL (an error) or points to writable storage for a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sigv4_payload_hasher_new(
+    out: *mut *mut sigv4_payload_hasher,
+) -> sigv4_status {
+    // SAFETY: the caller guarantees `out` is NULL or writable.
+    boundary(|| unsafe {
+        let out = out
+            .as_mut()
+            .ok_or_else(|| Error::new(ErrorKind::NullArgument, "out", "is NULL"))?;
+        *out = Box::into_raw(Box::new(sigv4_payload_hasher {
+            hasher: PayloadHasher::new(),
+        }));
+        Ok(())
+    })
+}
+
+/// Adds the next `len` bytes of the body. `data` may be NULL when `len` is 0.
+///
+/// # Safety
+/// `hasher` is NULL (an error) or a live hasher used by no other thread during the call;
+/// `data` points to `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sigv4_payload_hasher_update(
+    hasher: *mut sigv4_payload_hasher,
+    data: *const u8,
+    len: usize,
+) -> sigv4_status {
+    // SAFETY: the caller's guarantees on `hasher` and `data`.
+    boundary(|| unsafe {
+        let hasher = hasher
+            .as_mut()
+            .ok_or_else(|| Error::new(ErrorKind::NullArgument, "hasher", "is NULL"))?;
+        let data = cstr::byte_slice(data, len, "data")?;
+        hasher.hasher.update(data);
+        Ok(())
+    })
+}
+
+/// Writes the body's SHA-256 as 64 lower-case hex digits and a NUL
+/// (`SIGV4_PAYLOAD_HASH_SIZE` bytes) into `out`, and starts the hasher over. With `out_len`
+/// below `SIGV4_PAYLOAD_HASH_SIZE` it returns `SIGV4_ERR_BUFFER_TOO_SMALL`, writes only a NUL
+/// at `out[0]` (when `out_len >= 1`) and keeps the hasher's state, so the call can be repeated
+/// with a larger buffer.
+///
+/// # Safety
+/// `hasher` is NULL (an error) or a live hasher used by no other thread during the call;
+/// `out` is NULL (with `out_len` 0) or points to `out_len` writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sigv4_payload_hasher_finish(
+    hasher: *mut sigv4_payload_hasher,
+    out: *mut c_char,
+    out_len: usize,
+) -> sigv4_status {
+    // SAFETY: the caller's guarantees on `hasher` and `out`.
+    boundary(|| unsafe {
+        let hasher = hasher
+            .as_mut()
+            .ok_or_else(|| Error::new(ErrorKind::NullArgument, "hasher", "is NULL"))?;
+        out_buf::write_hex_digest(out, out_len, || hasher.hasher.finish())
+    })
+}
+
+/// Frees a hasher. NULL is ignored.
+///
+/// # Safety
+/// `hasher` is NULL or a hasher from `sigv4_payload_hasher_new` that is not used again.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sigv4_payload_hasher_free(hasher: *mut sigv4_payload_hasher) {
+    if hasher.is_null() {
+        return;
+    }
+    // SAFETY: a non-NULL hasher came from Box::into_raw and is freed once.
+    guard(|| drop(unsafe { Box::from_raw(hasher) }));
+}
+
 /// A static, NUL-terminated description of a status code; never NULL.
 ///
 /// Takes a plain `uint32_t` (any value, including ones this version does not know, which give
@@ -420,6 +363,8 @@ pub extern "C" fn sigv4_version() -> *const c_char {
 mod tests {
     use super::*;
     use crate::limits;
+    use crate::settings::{SessionTokenMode, Settings};
+    use inputs::settings_from_flags;
 
     #[test]
     fn header_limits_match_the_rust_limits() {

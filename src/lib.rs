@@ -47,12 +47,14 @@ mod error;
 #[allow(unsafe_code)]
 pub mod ffi;
 mod headers;
+mod key_cache;
 pub mod limits;
 mod path;
 mod payload;
 mod query;
 mod settings;
 mod sign;
+mod signer;
 mod signing_key;
 mod sink;
 mod string_to_sign;
@@ -63,12 +65,13 @@ pub use credentials::{Credentials, SecretKey};
 pub use encoding::{PATH_ENCODE_SET, QUERY_ENCODE_SET};
 pub use error::{Error, ErrorKind};
 pub use headers::{HeaderList, UNSIGNED_HEADERS, header};
-pub use payload::{PAYLOAD_TOKENS, Payload, UNSIGNED_PAYLOAD, sha256_hex};
+pub use payload::{PAYLOAD_TOKENS, Payload, PayloadHasher, UNSIGNED_PAYLOAD, sha256_hex};
 pub use settings::{
     PayloadChecksumKind, PercentEncodingMode, S3_SERVICE, SessionTokenMode, Settings,
     UriPathNormalizationMode,
 };
 pub use sign::{Request, SigningOutput, SigningParams, sign, sign_into, write_canonical_request};
+pub use signer::Signer;
 pub use signing_key::{SigningKey, derive_signing_key};
 pub use sink::ByteSink;
 pub use string_to_sign::{ALGORITHM, SCOPE_TERMINATOR, Scope, StringToSign};

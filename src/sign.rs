@@ -10,7 +10,7 @@ use crate::headers::{HeaderList, header, is_token_byte, validate_headers};
 use crate::limits::{MAX_FIELD_LEN, MAX_OUTPUT_HEADERS};
 use crate::payload::{Payload, PayloadHash, validate_payload_hash};
 use crate::settings::{PayloadChecksumKind, SessionTokenMode, Settings};
-use crate::signing_key::derive_signing_key;
+use crate::signing_key::{SigningKey, derive_signing_key};
 use crate::sink::ByteSink;
 use crate::string_to_sign::{
     ALGORITHM, SCOPE_TERMINATOR, Scope, StringToSign, validate_scope_part,
@@ -174,8 +174,65 @@ pub fn sign_into<H: HeaderList + ?Sized>(
     params: &SigningParams<'_>,
     out: &mut SigningOutput,
 ) -> Result<(), Error> {
+    let identity = Identity {
+        credentials,
+        region: params.region,
+        service: params.service,
+        settings: params.settings.effective_for(params.service),
+    };
+    sign_validated(
+        request,
+        &identity,
+        IdentityCheck::Needed,
+        params.date,
+        out,
+        |scope| derive_signing_key(credentials.secret_access_key(), scope),
+    )
+}
+
+/// Whether [`sign_validated`] still has to check the identity (a [`crate::Signer`] checked it
+/// once, when it was made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IdentityCheck {
+    /// Check credentials, region and service after the request.
+    Needed,
+    /// Already checked.
+    Done,
+}
+
+/// Who signs and for what scope.
+pub(crate) struct Identity<'a> {
+    pub(crate) credentials: &'a Credentials<'a>,
+    pub(crate) region: &'a str,
+    pub(crate) service: &'a str,
+    /// The settings in force for `service` (S3's rules applied).
+    pub(crate) settings: Settings,
+}
+
+/// Checks the credentials and the scope's region and service.
+pub(crate) fn validate_identity(
+    credentials: &Credentials<'_>,
+    region: &str,
+    service: &str,
+) -> Result<(), Error> {
+    credentials.validate()?;
+    validate_scope_part("params.region", region)?;
+    validate_scope_part("params.service", service)
+}
+
+/// Validates and signs; `signing_key` supplies `kSigning` for the scope (derived afresh, or
+/// from a cache).
+pub(crate) fn sign_validated<H: HeaderList + ?Sized>(
+    request: &Request<'_, H>,
+    identity: &Identity<'_>,
+    identity_check: IdentityCheck,
+    date: Option<AmzDate>,
+    out: &mut SigningOutput,
+    signing_key: impl FnOnce(&Scope<'_>) -> Result<SigningKey, Error>,
+) -> Result<(), Error> {
     out.values.clear();
-    let prepared = Prepared::new(request, credentials, params)?;
+    let credentials = identity.credentials;
+    let prepared = Prepared::new(request, identity, identity_check, date)?;
     let canonical_request = prepared.canonical_request(request);
     let mut hasher = Sha256::new();
     canonical_request.write(&mut hasher, &mut out.scratch);
@@ -184,8 +241,8 @@ pub fn sign_into<H: HeaderList + ?Sized>(
     let _ = hex::encode_to_slice(hasher.finalize(), &mut canonical_request_hash);
 
     let amz_date = prepared.amz_date;
-    let scope = Scope::new(&amz_date, params.region, params.service);
-    let signing_key = derive_signing_key(credentials.secret_access_key(), &scope)?;
+    let scope = Scope::new(&amz_date, identity.region, identity.service);
+    let signing_key = signing_key(&scope)?;
     let signature = signing_key.sign(&StringToSign {
         amz_date: &amz_date,
         scope,
@@ -263,7 +320,13 @@ pub fn write_canonical_request<H: HeaderList + ?Sized>(
     params: &SigningParams<'_>,
     sink: &mut impl ByteSink,
 ) -> Result<(), Error> {
-    let prepared = Prepared::new(request, credentials, params)?;
+    let identity = Identity {
+        credentials,
+        region: params.region,
+        service: params.service,
+        settings: params.settings.effective_for(params.service),
+    };
+    let prepared = Prepared::new(request, &identity, IdentityCheck::Needed, params.date)?;
     prepared
         .canonical_request(request)
         .write(sink, &mut CanonicalScratch::default());
@@ -281,11 +344,13 @@ struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    /// Validates every input, cheapest first, then hashes the body (the one costly step).
+    /// Validates the request (and the identity when asked), cheapest check first, then
+    /// hashes the body (the one costly step).
     fn new<H: HeaderList + ?Sized>(
         request: &Request<'a, H>,
-        credentials: &Credentials<'a>,
-        params: &SigningParams<'_>,
+        identity: &Identity<'a>,
+        identity_check: IdentityCheck,
+        date: Option<AmzDate>,
     ) -> Result<Self, Error> {
         validate_method(request.method)?;
         let url = Url::parse(request.url)?;
@@ -293,17 +358,18 @@ impl<'a> Prepared<'a> {
         if let Payload::Hash(given) = request.payload {
             validate_payload_hash(given)?;
         }
-        credentials.validate()?;
-        validate_scope_part("params.region", params.region)?;
-        validate_scope_part("params.service", params.service)?;
-        let settings = params.settings.effective_for(params.service);
+        if identity_check == IdentityCheck::Needed {
+            validate_identity(identity.credentials, identity.region, identity.service)?;
+        }
+        let settings = identity.settings;
         Ok(Prepared {
             url,
             has_host_header,
-            amz_date: params.date.unwrap_or_else(AmzDate::now),
+            amz_date: date.unwrap_or_else(AmzDate::now),
             settings,
             payload_hash: PayloadHash::resolve(&request.payload)?,
-            signed_session_token: credentials
+            signed_session_token: identity
+                .credentials
                 .session_token()
                 .filter(|_| settings.session_token_mode == SessionTokenMode::Include),
         })

@@ -27,6 +27,12 @@ pub(crate) fn boundary(body: impl FnOnce() -> Result<(), Error>) -> sigv4_status
     }
 }
 
+/// Runs `body` for an export that cannot fail (a `_free`), swallowing a panic: nothing may
+/// unwind into C, and there is no status to report it with. Leaves the thread's message alone.
+pub(crate) fn guard(body: impl FnOnce()) {
+    let _ = catch_unwind(AssertUnwindSafe(body));
+}
+
 fn panic_text(payload: &(dyn Any + Send)) -> &str {
     if let Some(text) = payload.downcast_ref::<&str>() {
         text

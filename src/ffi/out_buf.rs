@@ -73,6 +73,44 @@ pub(crate) unsafe fn write(out: &mut sigv4_output, signed: &SigningOutput) -> Re
     Ok(())
 }
 
+/// Writes a 64-digit hex digest and a NUL into `out`, computing it (with `digest`, which may
+/// reset its source) only when the buffer is large enough.
+///
+/// # Safety
+/// `out` is NULL or points to `out_len` writable bytes.
+pub(crate) unsafe fn write_hex_digest(
+    out: *mut std::ffi::c_char,
+    out_len: usize,
+    digest: impl FnOnce() -> [u8; 64],
+) -> Result<(), Error> {
+    const NEEDED: usize = 65;
+    if out.is_null() && out_len > 0 {
+        return Err(Error::new(
+            ErrorKind::NullArgument,
+            "out",
+            format!("is NULL but out_len is {out_len}"),
+        ));
+    }
+    if out_len < NEEDED {
+        if out_len >= 1 {
+            // SAFETY: non-NULL (checked above) with at least one writable byte.
+            unsafe { out.write(0) };
+        }
+        return Err(Error::new(
+            ErrorKind::BufferTooSmall { needed: NEEDED },
+            "out_len",
+            format!("is {out_len}; a payload hash needs {NEEDED} bytes"),
+        ));
+    }
+    let hex = digest();
+    // SAFETY: out has at least 65 writable bytes; `hex` is a local array.
+    unsafe {
+        std::ptr::copy_nonoverlapping(hex.as_ptr(), out.cast::<u8>(), hex.len());
+        out.add(hex.len()).write(0);
+    }
+    Ok(())
+}
+
 /// The NUL-terminated value of header `index` of a successful output, for tests.
 #[cfg(test)]
 pub(crate) fn value_at(out: &sigv4_output, index: usize) -> String {

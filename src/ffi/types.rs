@@ -114,3 +114,23 @@ pub struct sigv4_output {
     /// Out: number of valid entries in `headers`; 0 on any failure.
     pub header_count: usize,
 }
+
+/// Bytes `sigv4_payload_hasher_finish` writes: 64 lower-case hex digits and a NUL.
+pub const SIGV4_PAYLOAD_HASH_SIZE: usize = 65;
+
+/// A signer bound to one set of credentials, one region and one service, which caches the
+/// derived signing key by date (four of the five HMACs of a signature). Opaque: made by
+/// `sigv4_signer_new`, released by `sigv4_signer_free`. Thread-safe: any number of threads
+/// may call `sigv4_signer_sign` on one signer at once.
+#[derive(Debug)]
+pub struct sigv4_signer {
+    pub(crate) signer: crate::signer::Signer,
+}
+
+/// An incremental SHA-256 of a request body that is not in memory (a file, a pipe). Opaque:
+/// made by `sigv4_payload_hasher_new`, released by `sigv4_payload_hasher_free`. One thread
+/// at a time.
+#[derive(Debug)]
+pub struct sigv4_payload_hasher {
+    pub(crate) hasher: crate::payload::PayloadHasher,
+}
