@@ -1,0 +1,11 @@
+//! Arbitrary bytes split into every `sigv4_sign` field and passed through the C structs.
+//! The property lives in `tests/property/mod.rs`, which `cargo test` also runs.
+
+#![no_main]
+
+#[allow(dead_code)]
+#[rustfmt::skip] // Formatted by the sigv4 crate, whose `cargo fmt` owns this file.
+#[path = "../../tests/property/mod.rs"]
+mod property;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| property::sign_raw(data));
