@@ -7,6 +7,8 @@
 //! (`SIGV4_COUNT` overrides the number of cases). python3 and botocore are required: CI installs
 //! them, so a missing one fails this test rather than skipping it.
 
+mod support;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -24,31 +26,9 @@ fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/differential/botocore_diff.py")
 }
 
-/// `libsigv4.so` as cargo built it for this test run: the test executable is
-/// `target/<profile>/deps/botocore_differential-<hash>`, the cdylib is uplifted to
-/// `target/<profile>/` (and also left in `deps/`).
+/// `libsigv4.so` as cargo built it for this test run.
 fn shared_library() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary knows its own path");
-    let deps = exe
-        .parent()
-        .expect("the test binary lives in target/<profile>/deps");
-    let profile_dir = deps.parent().expect("deps lives in target/<profile>");
-    let name = format!(
-        "{}sigv4{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    );
-    let candidates = [profile_dir.join(&name), deps.join(&name)];
-    candidates
-        .iter()
-        .find(|p| p.is_file())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!(
-                "{name} not found beside the test binary (looked at {candidates:?}); \
-                 the crate's cdylib target should be built by `cargo test`"
-            )
-        })
+    support::library::built_library("libsigv4.so")
 }
 
 fn python() -> String {

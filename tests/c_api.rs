@@ -23,6 +23,8 @@
 //!
 //! Needs `cc`, `c++` and `nm` (binutils) on PATH.
 
+mod support;
+
 use std::env;
 use std::ffi::OsStr;
 use std::fs;
@@ -31,6 +33,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
+use support::library::built_library;
 
 /// Warnings every C file, the header included, must compile cleanly with.
 const C_FLAGS: &[&str] = &["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"];
@@ -79,38 +82,6 @@ fn manifest_dir() -> PathBuf {
 
 fn include_dir() -> PathBuf {
     manifest_dir().join("include")
-}
-
-/// `target/<profile>/`: the test binary is `target/<profile>/deps/c_api-<hash>`.
-fn profile_dir() -> PathBuf {
-    let exe = env::current_exe().expect("current_exe");
-    let deps = exe.parent().expect("test binary has a parent directory");
-    deps.parent()
-        .expect("deps/ has a parent directory")
-        .to_path_buf()
-}
-
-/// The library cargo built for this run. `cargo test` writes it to `target/<profile>/deps/`
-/// in the same rustc invocation as the rlib this test links; the copy in `target/<profile>/`
-/// is refreshed only by some commands (`cargo build`) and can be older. So the newer of the
-/// two is used.
-fn built_library(name: &str) -> PathBuf {
-    let profile = profile_dir();
-    let newest = [profile.join("deps").join(name), profile.join(name)]
-        .into_iter()
-        .filter_map(|p| {
-            let modified = fs::metadata(&p).and_then(|m| m.modified()).ok()?;
-            Some((modified, p))
-        })
-        .max_by_key(|(modified, _)| *modified);
-    match newest {
-        Some((_, path)) => path,
-        None => panic!(
-            "{name} not found in {} or its deps/: the crate must build crate-type \
-             [\"cdylib\", \"staticlib\", \"rlib\"]",
-            profile.display()
-        ),
-    }
 }
 
 /// `*.c` files of a directory, sorted so runs are reproducible.

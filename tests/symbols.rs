@@ -4,21 +4,17 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// `target/<profile>/libsigv4.so`, beside the directory of this test binary.
+use support::library::built_library;
+
+/// The shared library this test run built.
 fn shared_library() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
-    let library = profile_dir.join("libsigv4.so");
-    assert!(
-        library.exists(),
-        "{} is missing: cargo test builds the cdylib beside the test binaries",
-        library.display()
-    );
-    library
+    built_library("libsigv4.so")
 }
 
 fn listed_symbols() -> BTreeSet<String> {

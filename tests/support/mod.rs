@@ -4,4 +4,5 @@
 //! `mod support;` and uses the parts it needs, so the rest is dead code in that crate.
 #![allow(dead_code)]
 
+pub mod library;
 pub mod moto;
