@@ -18,7 +18,7 @@ use crate::headers::{HeaderClass, HeaderList, class_of, put_folded_value};
 use crate::path::write_canonical_uri;
 use crate::query::{QueryScratch, write_canonical_query};
 use crate::settings::Settings;
-use crate::sink::{ByteSink, put_lowercase};
+use crate::sink::{BlockSink, ByteSink};
 use crate::time::AmzDate;
 use crate::url::Url;
 
@@ -64,6 +64,8 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
     /// Writes the canonical request into `sink`; the signed header list is left in
     /// `scratch.signed_headers`.
     pub(crate) fn write(&self, sink: &mut impl ByteSink, scratch: &mut CanonicalScratch) {
+        let mut buffered = BlockSink::new(sink);
+        let sink = &mut buffered;
         sink.put(self.method.as_bytes());
         sink.put(b"\n");
         write_canonical_uri(sink, self.url.path, self.settings, &mut scratch.path);
@@ -84,9 +86,9 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
                     sink.put(b"\n");
                     signed_headers.push(b';');
                 }
-                put_lowercase(sink, name.as_bytes());
+                sink.put_lowercase(name.as_bytes());
                 sink.put(b":");
-                put_lowercase(signed_headers, name.as_bytes());
+                signed_headers.put_lowercase(name.as_bytes());
                 previous = Some(name);
             }
             self.put_value(sink, entry);
@@ -95,6 +97,7 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
         sink.put(signed_headers);
         sink.put(b"\n");
         sink.put(self.payload_hash.as_bytes());
+        buffered.finish();
     }
 
     /// The signed headers, sorted by lower-cased name; same-name headers keep their order.
@@ -135,14 +138,16 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
         match entry {
             Entry::Caller(index) => put_folded_value(sink, self.headers.header(index).1),
             Entry::UrlHost => {
-                put_lowercase(sink, self.url.host.as_bytes());
+                sink.put_lowercase(self.url.host.as_bytes());
                 if let Some(port) = self.url.port {
                     sink.put(b":");
                     sink.put(port.as_bytes());
                 }
             }
             Entry::AmzDate => sink.put(self.amz_date.as_str().as_bytes()),
-            Entry::SecurityToken => sink.put(self.signed_session_token.unwrap_or("").as_bytes()),
+            Entry::SecurityToken => {
+                sink.put_secret(self.signed_session_token.unwrap_or("").as_bytes())
+            }
             Entry::ContentSha256 => sink.put(self.payload_hash.as_bytes()),
         }
     }
@@ -158,7 +163,14 @@ fn order(entry: Entry) -> usize {
 
 /// Compares header names as their lower-cased forms compare.
 fn compare_names(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|b| b.to_ascii_lowercase())
-        .cmp(b.bytes().map(|b| b.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            let ordering = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+    }
+    a.len().cmp(&b.len())
 }

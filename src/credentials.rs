@@ -123,6 +123,16 @@ fn check_visible_ascii(
     if value.len() > MAX_FIELD_LEN {
         return Err(too_large(field, value.len()));
     }
+    // The common case in one vectorizable pass; the position only on failure.
+    let is_clean = value
+        .iter()
+        .fold(true, |clean, &b| clean & (b.wrapping_sub(0x21) < 0x5e))
+        && !also_forbidden
+            .iter()
+            .any(|forbidden| value.contains(forbidden));
+    if is_clean {
+        return Ok(());
+    }
     if let Some(position) = value
         .iter()
         .position(|b| !b.is_ascii_graphic() || also_forbidden.contains(b))

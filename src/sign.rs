@@ -61,10 +61,14 @@ pub struct SigningOutput {
 }
 
 /// The output headers' values.
+///
+/// The text holds the session token, so it is wiped: the used bytes before every reuse, the
+/// whole allocation before it is replaced by a larger one and when it is dropped. Bytes past
+/// the length are therefore always zero.
 #[derive(Default)]
 struct HeaderValues {
-    /// Every value followed by a NUL, back to back: the bytes the C edge copies out.
-    text: String,
+    /// Every value followed by a NUL, back to back: the bytes the C edge copies out. ASCII.
+    text: Vec<u8>,
     /// (name, start, length) of each value in `text`.
     spans: [(&'static str, usize, usize); MAX_OUTPUT_HEADERS],
     count: usize,
@@ -72,17 +76,31 @@ struct HeaderValues {
 
 impl HeaderValues {
     fn clear(&mut self) {
-        self.text.zeroize();
+        // A plain fill (memset), kept from being optimised away by `black_box`: this runs on
+        // every signature, where a volatile byte-by-byte wipe would cost more than the rest
+        // of the non-cryptographic work. Key material uses `zeroize` proper.
+        self.text.fill(0);
+        std::hint::black_box(self.text.as_mut_slice());
+        self.text.clear();
         self.count = 0;
+    }
+
+    /// Makes room for `needed` bytes up front, so no push reallocates and leaves a copy of
+    /// the token behind in freed memory.
+    fn reserve(&mut self, needed: usize) {
+        if self.text.capacity() < needed {
+            self.text.zeroize();
+            self.text = Vec::with_capacity(needed);
+        }
     }
 
     fn push(&mut self, name: &'static str, parts: &[&str]) {
         let start = self.text.len();
         for part in parts {
-            self.text.push_str(part);
+            self.text.extend_from_slice(part.as_bytes());
         }
         let len = self.text.len() - start;
-        self.text.push('\0');
+        self.text.push(0);
         if let Some(slot) = self.spans.get_mut(self.count) {
             *slot = (name, start, len);
             self.count += 1;
@@ -91,6 +109,11 @@ impl HeaderValues {
 
     fn spans(&self) -> &[(&'static str, usize, usize)] {
         &self.spans[..self.count]
+    }
+
+    fn value(&self, start: usize, len: usize) -> &str {
+        // Every part pushed is a `&str`, so every span is valid UTF-8.
+        std::str::from_utf8(&self.text[start..start + len]).unwrap_or("")
     }
 }
 
@@ -120,7 +143,7 @@ impl SigningOutput {
         self.values
             .spans()
             .iter()
-            .map(|&(name, start, len)| (name, &self.values.text[start..start + len]))
+            .map(|&(name, start, len)| (name, self.values.value(start, len)))
     }
 
     /// The value of the header `name` (ASCII case-insensitive), if the signature added it.
@@ -144,7 +167,7 @@ impl SigningOutput {
     /// All values, each followed by a NUL, back to back: exactly what a C caller's buffer
     /// receives.
     pub(crate) fn nul_terminated_values(&self) -> &[u8] {
-        self.values.text.as_bytes()
+        &self.values.text
     }
 
     /// (name, offset, length) of each value in [`Self::nul_terminated_values`].
@@ -249,38 +272,46 @@ pub(crate) fn sign_validated<H: HeaderList + ?Sized>(
         canonical_request_hash: &canonical_request_hash,
     })?;
 
-    out.values.push(header::X_AMZ_DATE, &[amz_date.as_str()]);
-    if let Some(token) = credentials.session_token() {
-        out.values.push(header::X_AMZ_SECURITY_TOKEN, &[token]);
-    }
-    if canonical_request.has_content_sha256 {
-        out.values.push(
-            header::X_AMZ_CONTENT_SHA256,
-            &[canonical_request.payload_hash],
-        );
-    }
     let signed_headers = std::str::from_utf8(&out.scratch.signed_headers).unwrap_or("");
     let signature = std::str::from_utf8(&signature).unwrap_or("");
-    out.values.push(
-        header::AUTHORIZATION,
-        &[
-            ALGORITHM,
-            " Credential=",
-            credentials.access_key_id(),
-            "/",
-            scope.date,
-            "/",
-            scope.region,
-            "/",
-            scope.service,
-            "/",
-            SCOPE_TERMINATOR,
-            ", SignedHeaders=",
-            signed_headers,
-            ", Signature=",
-            signature,
-        ],
+    let authorization = [
+        ALGORITHM,
+        " Credential=",
+        credentials.access_key_id(),
+        "/",
+        scope.date,
+        "/",
+        scope.region,
+        "/",
+        scope.service,
+        "/",
+        SCOPE_TERMINATOR,
+        ", SignedHeaders=",
+        signed_headers,
+        ", Signature=",
+        signature,
+    ];
+    let token = credentials.session_token();
+    let content_sha256 = canonical_request
+        .has_content_sha256
+        .then_some(canonical_request.payload_hash);
+    let with_nul = |text: &str| text.len() + 1;
+    out.values.reserve(
+        with_nul(amz_date.as_str())
+            + token.map_or(0, with_nul)
+            + content_sha256.map_or(0, with_nul)
+            + authorization.iter().map(|part| part.len()).sum::<usize>()
+            + 1,
     );
+    out.values.push(header::X_AMZ_DATE, &[amz_date.as_str()]);
+    if let Some(token) = token {
+        out.values.push(header::X_AMZ_SECURITY_TOKEN, &[token]);
+    }
+    if let Some(content_sha256) = content_sha256 {
+        out.values
+            .push(header::X_AMZ_CONTENT_SHA256, &[content_sha256]);
+    }
+    out.values.push(header::AUTHORIZATION, &authorization);
     Ok(())
 }
 

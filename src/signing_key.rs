@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::credentials::SecretKey;
 use crate::error::{Error, ErrorKind};
-use crate::sink::ByteSink;
+use crate::sink::{BlockSink, ByteSink};
 use crate::string_to_sign::{SCOPE_TERMINATOR, Scope, StringToSign};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -92,7 +92,9 @@ impl SigningKey {
     /// The lower-case hex signature of `string_to_sign`, streamed into the HMAC.
     pub fn sign(&self, string_to_sign: &StringToSign<'_>) -> Result<[u8; 64], Error> {
         let mut mac = keyed(&*self.0)?;
-        string_to_sign.write(&mut mac);
+        let mut sink = BlockSink::new(&mut mac);
+        string_to_sign.write(&mut sink);
+        sink.finish();
         let mut hex = [0u8; 64];
         // 32 bytes always fit 64 hex digits.
         let _ = hex::encode_to_slice(mac.finalize().into_bytes(), &mut hex);
