@@ -152,6 +152,11 @@ def report(results, counts):
     if one and two:
         out.append(f"\nThroughput on W1 with `sigv4_sign`: {1e9 / one:,.0f} signatures/s on one "
                    f"thread, {1e9 / two:,.0f} on two threads ({one / two:.2f}x).")
+        floor_one = get("threads", "crypto floor", "1")
+        floor_two = get("threads", "crypto floor", "2")
+        if floor_one and floor_two:
+            out.append(f"The crypto floor alone scales {floor_one / floor_two:.2f}x from one thread "
+                       "to two on the same machine: the ceiling for any signer.")
     out.append("\nRegenerate with `python3 benches/report.py` (runs `cargo bench --bench signing` "
                "and the callgrind counts).")
     return "\n".join(out) + "\n"

@@ -211,11 +211,27 @@ fn scale(c: &mut Criterion) {
     }
 }
 
-/// Signatures per second on one thread and on two, each signing W1 with `sigv4_sign` (and
-/// with one shared signer object): `iter_custom` times `iters` signatures split over the
-/// threads, so two threads at full speed take half the time of one.
+/// Times `iters` runs of `work` split evenly over `threads` threads: with perfect scaling,
+/// two threads take half the time of one.
+fn split_over_threads(threads: usize, iters: u64, work: impl Fn(u64) + Sync) -> Duration {
+    let per_thread = iters.div_ceil(threads as u64);
+    std::thread::scope(|scope| {
+        let start = Instant::now();
+        let handles: Vec<_> = (0..threads)
+            .map(|_| scope.spawn(|| work(per_thread)))
+            .collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
+        start.elapsed()
+    })
+}
+
+/// Signatures per second on one thread and on two, each signing W1 with `sigv4_sign`, beside
+/// the crypto floor split the same way (how far this machine's cores scale at all).
 fn threads(c: &mut Criterion) {
     let workload = Workload::w1();
+    let floor = CryptoFloor::new(&workload);
     let mut group = c.benchmark_group("threads");
     for threads in [1usize, 2] {
         group.bench_with_input(
@@ -223,23 +239,24 @@ fn threads(c: &mut Criterion) {
             &threads,
             |b, &threads| {
                 b.iter_custom(|iters| {
-                    let per_thread = iters.div_ceil(threads as u64);
-                    std::thread::scope(|scope| {
-                        let start = Instant::now();
-                        let handles: Vec<_> = (0..threads)
-                            .map(|_| {
-                                scope.spawn(|| {
-                                    let mut signer = CSigner::new(&workload);
-                                    for _ in 0..per_thread {
-                                        black_box(signer.sign());
-                                    }
-                                })
-                            })
-                            .collect();
-                        for handle in handles {
-                            handle.join().unwrap();
+                    split_over_threads(threads, iters, |count| {
+                        let mut signer = CSigner::new(&workload);
+                        for _ in 0..count {
+                            black_box(signer.sign());
                         }
-                        start.elapsed()
+                    })
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("crypto floor", threads),
+            &threads,
+            |b, &threads| {
+                b.iter_custom(|iters| {
+                    split_over_threads(threads, iters, |count| {
+                        for _ in 0..count {
+                            black_box(floor.full());
+                        }
                     })
                 })
             },

@@ -45,7 +45,7 @@ pub(crate) struct CanonicalRequest<'a, H: HeaderList + ?Sized> {
 pub(crate) struct CanonicalScratch {
     path: Vec<u8>,
     query: QueryScratch,
-    entries: Vec<Entry>,
+    entries: Vec<SortedEntry>,
     /// After [`CanonicalRequest::write`]: the `SignedHeaders` list, e.g. `host;x-amz-date`.
     pub(crate) signed_headers: Vec<u8>,
 }
@@ -73,11 +73,11 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
         write_canonical_query(sink, self.url.query, &mut scratch.query);
         sink.put(b"\n");
         self.collect_entries(&mut scratch.entries);
-        let entries = &scratch.entries;
+        let entries = scratch.entries.iter().map(|sorted| sorted.entry);
         let signed_headers = &mut scratch.signed_headers;
         signed_headers.clear();
         let mut previous: Option<&str> = None;
-        for &entry in entries {
+        for entry in entries {
             let name = self.name(entry);
             if previous.is_some_and(|previous| previous.eq_ignore_ascii_case(name)) {
                 sink.put(b",");
@@ -101,26 +101,37 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
     }
 
     /// The signed headers, sorted by lower-cased name; same-name headers keep their order.
-    fn collect_entries(&self, entries: &mut Vec<Entry>) {
+    fn collect_entries(&self, entries: &mut Vec<SortedEntry>) {
         entries.clear();
+        let mut push = |entry: Entry| {
+            entries.push(SortedEntry {
+                prefix: sort_prefix(self.name(entry)),
+                entry,
+            })
+        };
         for index in 0..self.headers.header_count() {
             // Validated before: only signed and unsigned remain to tell apart.
             if class_of(self.headers.header(index).0) != HeaderClass::Unsigned {
-                entries.push(Entry::Caller(index));
+                push(Entry::Caller(index));
             }
         }
         if !self.has_host_header {
-            entries.push(Entry::UrlHost);
+            push(Entry::UrlHost);
         }
-        entries.push(Entry::AmzDate);
+        push(Entry::AmzDate);
         if self.signed_session_token.is_some() {
-            entries.push(Entry::SecurityToken);
+            push(Entry::SecurityToken);
         }
         if self.has_content_sha256 {
-            entries.push(Entry::ContentSha256);
+            push(Entry::ContentSha256);
         }
-        entries.sort_unstable_by(|&a, &b| {
-            compare_names(self.name(a), self.name(b)).then_with(|| order(a).cmp(&order(b)))
+        // Most comparisons end on the 16-byte prefix; names that share it (long names with a
+        // common start, or the same name twice) compare in full, then by the caller's order.
+        entries.sort_unstable_by(|a, b| {
+            a.prefix.cmp(&b.prefix).then_with(|| {
+                compare_names(self.name(a.entry), self.name(b.entry))
+                    .then_with(|| order(a.entry).cmp(&order(b.entry)))
+            })
         });
     }
 
@@ -151,6 +162,23 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
             Entry::ContentSha256 => sink.put(self.payload_hash.as_bytes()),
         }
     }
+}
+
+/// An entry with its sort key: the first 16 bytes of its lower-cased name, big-endian, so
+/// comparing keys compares those bytes in order (a shorter name pads with zeros and sorts
+/// first, as it should).
+#[derive(Debug, Clone, Copy)]
+struct SortedEntry {
+    prefix: u128,
+    entry: Entry,
+}
+
+fn sort_prefix(name: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    for (slot, byte) in bytes.iter_mut().zip(name.bytes()) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    u128::from_be_bytes(bytes)
 }
 
 /// Keeps same-name headers in the caller's order (the sort is unstable, so it needs a key).

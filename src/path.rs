@@ -32,9 +32,28 @@ pub(crate) fn write_canonical_uri(
         _ => path,
     };
     match settings.percent_encoding_mode {
-        PercentEncodingMode::Double => put_encoded(sink, normalized, PATH_ENCODE_SET),
-        PercentEncodingMode::Single => sink.put(normalized),
+        PercentEncodingMode::Double if needs_encoding(normalized) => {
+            put_encoded(sink, normalized, PATH_ENCODE_SET)
+        }
+        _ => sink.put(normalized),
     }
+}
+
+/// Whether any byte of `path` is outside the unreserved set and `/`. One pass of range
+/// compares without early exit, which the compiler vectorizes: most paths need no encoding
+/// and then skip the byte-at-a-time encoder.
+fn needs_encoding(path: &[u8]) -> bool {
+    !path.iter().fold(true, |plain, &b| {
+        plain
+            & ((b.wrapping_sub(b'a') < 26)
+                | (b.wrapping_sub(b'A') < 26)
+                | (b.wrapping_sub(b'0') < 10)
+                | (b == b'-')
+                | (b == b'.')
+                | (b == b'_')
+                | (b == b'~')
+                | (b == b'/'))
+    })
 }
 
 /// Whether normalization would change `path`: it has a `.` or `..` segment, an empty segment
@@ -43,6 +62,14 @@ fn needs_normalization(path: &[u8]) -> bool {
     let Some(after_root) = path.strip_prefix(b"/") else {
         return true;
     };
+    // Normalization can only change a path with `//` or `/.` in it: find out in one
+    // vectorizable pass before walking segments.
+    let has_candidate = path.iter().zip(&path[1..]).fold(false, |found, (&a, &b)| {
+        found | ((a == b'/') & ((b == b'/') | (b == b'.')))
+    });
+    if !has_candidate {
+        return false;
+    }
     let mut segments = after_root.split(|&b| b == b'/').peekable();
     while let Some(segment) = segments.next() {
         let is_last = segments.peek().is_none();
@@ -136,6 +163,16 @@ mod tests {
                     "{path} skipped normalization wrongly"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_encoding_check_agrees_with_the_encoder() {
+        for byte in 0..=255u8 {
+            let path = [b'/', byte];
+            let mut encoded = Vec::new();
+            put_encoded(&mut encoded, &path, PATH_ENCODE_SET);
+            assert_eq!(needs_encoding(&path), encoded != path, "byte {byte:#04x}");
         }
     }
 

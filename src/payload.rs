@@ -2,6 +2,7 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::encoding::hex32;
 use crate::error::{Error, ErrorKind, quote_for_message};
 
 /// The last line of the canonical request for S3 when the body is not signed.
@@ -57,13 +58,16 @@ impl<'a> PayloadHash<'a> {
     }
 }
 
+/// The SHA-256 of the empty body, which every GET signs.
+const EMPTY_SHA256_HEX: &[u8; 64] =
+    b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// The lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> [u8; 64] {
-    let digest = Sha256::digest(bytes);
-    let mut hex = [0u8; 64];
-    // The output is exactly twice the 32-byte digest, so this cannot fail.
-    let _ = hex::encode_to_slice(digest, &mut hex);
-    hex
+    if bytes.is_empty() {
+        return *EMPTY_SHA256_HEX;
+    }
+    hex32(&Sha256::digest(bytes))
 }
 
 /// SHA-256 of a body that arrives in pieces (a file, a pipe), as lower-case hex: the value
@@ -92,11 +96,7 @@ impl PayloadHasher {
 
     /// The hex SHA-256 of everything added; the hasher starts over, empty.
     pub fn finish(&mut self) -> [u8; 64] {
-        let digest = self.state.finalize_reset();
-        let mut hex = [0u8; 64];
-        // The output is exactly twice the 32-byte digest, so this cannot fail.
-        let _ = hex::encode_to_slice(digest, &mut hex);
-        hex
+        hex32(&self.state.finalize_reset())
     }
 }
 
@@ -133,6 +133,9 @@ mod tests {
 
     #[test]
     fn the_empty_body_hashes_to_the_well_known_value() {
+        let mut computed = [0u8; 64];
+        hex::encode_to_slice(Sha256::digest(b""), &mut computed).unwrap();
+        assert_eq!(&computed, EMPTY_SHA256_HEX);
         assert_eq!(
             &sha256_hex(b""),
             b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -5,6 +5,7 @@ use zeroize::Zeroize;
 
 use crate::canonical_request::{CanonicalRequest, CanonicalScratch};
 use crate::credentials::Credentials;
+use crate::encoding::hex32;
 use crate::error::{Error, ErrorKind, quote_for_message};
 use crate::headers::{HeaderList, header, is_token_byte, validate_headers};
 use crate::limits::{MAX_FIELD_LEN, MAX_OUTPUT_HEADERS};
@@ -197,12 +198,7 @@ pub fn sign_into<H: HeaderList + ?Sized>(
     params: &SigningParams<'_>,
     out: &mut SigningOutput,
 ) -> Result<(), Error> {
-    let identity = Identity {
-        credentials,
-        region: params.region,
-        service: params.service,
-        settings: params.settings.effective_for(params.service),
-    };
+    let identity = Identity::from_params(credentials, params);
     sign_validated(
         request,
         &identity,
@@ -232,6 +228,18 @@ pub(crate) struct Identity<'a> {
     pub(crate) settings: Settings,
 }
 
+impl<'a> Identity<'a> {
+    /// The identity of a stateless signature: `params`' scope, S3's rules for service `s3`.
+    fn from_params(credentials: &'a Credentials<'a>, params: &SigningParams<'a>) -> Self {
+        Identity {
+            credentials,
+            region: params.region,
+            service: params.service,
+            settings: params.settings.effective_for(params.service),
+        }
+    }
+}
+
 /// Checks the credentials and the scope's region and service.
 pub(crate) fn validate_identity(
     credentials: &Credentials<'_>,
@@ -259,9 +267,7 @@ pub(crate) fn sign_validated<H: HeaderList + ?Sized>(
     let canonical_request = prepared.canonical_request(request);
     let mut hasher = Sha256::new();
     canonical_request.write(&mut hasher, &mut out.scratch);
-    let mut canonical_request_hash = [0u8; 64];
-    // A 32-byte digest always fits 64 hex digits.
-    let _ = hex::encode_to_slice(hasher.finalize(), &mut canonical_request_hash);
+    let canonical_request_hash = hex32(&hasher.finalize());
 
     let amz_date = prepared.amz_date;
     let scope = Scope::new(&amz_date, identity.region, identity.service);
@@ -351,12 +357,7 @@ pub fn write_canonical_request<H: HeaderList + ?Sized>(
     params: &SigningParams<'_>,
     sink: &mut impl ByteSink,
 ) -> Result<(), Error> {
-    let identity = Identity {
-        credentials,
-        region: params.region,
-        service: params.service,
-        settings: params.settings.effective_for(params.service),
-    };
+    let identity = Identity::from_params(credentials, params);
     let prepared = Prepared::new(request, &identity, IdentityCheck::Needed, params.date)?;
     prepared
         .canonical_request(request)

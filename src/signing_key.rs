@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::credentials::SecretKey;
+use crate::encoding::hex32;
 use crate::error::{Error, ErrorKind};
 use crate::sink::{BlockSink, ByteSink};
 use crate::string_to_sign::{SCOPE_TERMINATOR, Scope, StringToSign};
@@ -95,10 +96,7 @@ impl SigningKey {
         let mut sink = BlockSink::new(&mut mac);
         string_to_sign.write(&mut sink);
         sink.finish();
-        let mut hex = [0u8; 64];
-        // 32 bytes always fit 64 hex digits.
-        let _ = hex::encode_to_slice(mac.finalize().into_bytes(), &mut hex);
-        Ok(hex)
+        Ok(hex32(&mac.finalize().into_bytes()))
     }
 }
 

@@ -13,16 +13,10 @@ pub trait ByteSink {
     /// Appends `bytes` lower-cased (ASCII). The default goes through a small stack chunk, so
     /// nothing allocates.
     fn put_lowercase(&mut self, bytes: &[u8]) {
-        if !bytes.iter().any(u8::is_ascii_uppercase) {
+        if bytes.iter().any(u8::is_ascii_uppercase) {
+            put_lowercase_chunked(self, bytes);
+        } else {
             self.put(bytes);
-            return;
-        }
-        let mut chunk = [0u8; 64];
-        for piece in bytes.chunks(chunk.len()) {
-            let lowered = &mut chunk[..piece.len()];
-            lowered.copy_from_slice(piece);
-            lowered.make_ascii_lowercase();
-            self.put(lowered);
         }
     }
 
@@ -30,6 +24,17 @@ pub trait ByteSink {
     /// through, so they never sit in its stack buffer.
     fn put_secret(&mut self, bytes: &[u8]) {
         self.put(bytes);
+    }
+}
+
+/// Writes `bytes` lower-cased through a small stack chunk, so nothing allocates.
+fn put_lowercase_chunked<S: ByteSink + ?Sized>(sink: &mut S, bytes: &[u8]) {
+    let mut chunk = [0u8; 64];
+    for piece in bytes.chunks(chunk.len()) {
+        let lowered = &mut chunk[..piece.len()];
+        lowered.copy_from_slice(piece);
+        lowered.make_ascii_lowercase();
+        sink.put(lowered);
     }
 }
 
@@ -44,6 +49,13 @@ impl ByteSink for Vec<u8> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
+    }
+
+    #[inline]
+    fn put_lowercase(&mut self, bytes: &[u8]) {
+        let start = self.len();
+        self.extend_from_slice(bytes);
+        self[start..].make_ascii_lowercase();
     }
 }
 
@@ -104,13 +116,7 @@ impl<S: ByteSink> ByteSink for BlockSink<'_, S> {
             self.flush();
         }
         if bytes.len() > BLOCK_SINK_LEN {
-            let mut chunk = [0u8; 64];
-            for piece in bytes.chunks(chunk.len()) {
-                let lowered = &mut chunk[..piece.len()];
-                lowered.copy_from_slice(piece);
-                lowered.make_ascii_lowercase();
-                self.put(lowered);
-            }
+            put_lowercase_chunked(self, bytes);
             return;
         }
         let copied = &mut self.buf[self.len..self.len + bytes.len()];

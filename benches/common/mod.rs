@@ -418,7 +418,13 @@ impl CryptoFloor {
     }
 
     fn sign_with(&self, key: &[u8; 32]) -> [u8; 32] {
-        let body_hash = Sha256::digest(&self.body);
+        // An empty body's hash is a constant (as in BASELINES.md's floor: SHA-256 of the
+        // canonical request and five HMACs); a real body must be hashed.
+        let body_hash = if self.body.is_empty() {
+            [0u8; 32].into()
+        } else {
+            Sha256::digest(&self.body)
+        };
         let request_hash = Sha256::digest(&self.canonical_request);
         let mut hex = [0u8; 64];
         hex::encode_to_slice(request_hash, &mut hex).unwrap();
