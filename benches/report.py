@@ -61,11 +61,12 @@ def callgrind_counts():
     if binary is None:
         sys.exit("could not find the callgrind bench binary")
     counts = {}
+    out_file = os.path.join(ROOT, "target", "callgrind.out")
     for implementation in CALLGRIND_IMPLEMENTATIONS:
         totals = []
         for n in (200, 400):
             result = subprocess.run(
-                ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", binary,
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", binary,
                  implementation, str(n)],
                 capture_output=True, text=True, check=True,
             )

@@ -175,9 +175,9 @@ struct SortedEntry {
 
 fn sort_prefix(name: &str) -> u128 {
     let mut bytes = [0u8; 16];
-    for (slot, byte) in bytes.iter_mut().zip(name.bytes()) {
-        *slot = byte.to_ascii_lowercase();
-    }
+    let len = name.len().min(bytes.len());
+    bytes[..len].copy_from_slice(&name.as_bytes()[..len]);
+    bytes.make_ascii_lowercase();
     u128::from_be_bytes(bytes)
 }
 

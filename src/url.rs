@@ -37,7 +37,7 @@ impl<'a> Url<'a> {
                 ),
             ));
         }
-        check_wire_bytes(url.as_bytes())?;
+        let may_have_fragment = check_wire_bytes(url.as_bytes())?;
         let scheme_end = url.bytes().position(|b| b == b':');
         let Some(scheme_end) = scheme_end.filter(|&colon| url[colon..].starts_with("://")) else {
             return Err(invalid(
@@ -55,7 +55,7 @@ impl<'a> Url<'a> {
                 quote_for_message(scheme.as_bytes())
             )));
         };
-        if url.contains('#') {
+        if may_have_fragment && url.contains('#') {
             return Err(invalid(
                 "contains a fragment ('#'); fragments are never sent, remove it",
             ));
@@ -85,14 +85,15 @@ fn invalid(detail: impl Into<std::borrow::Cow<'static, str>>) -> Error {
 }
 
 /// Refuses bytes that are never valid on the wire, and `%` not followed by two hex digits.
-fn check_wire_bytes(bytes: &[u8]) -> Result<(), Error> {
+/// Returns whether the URL may hold a `#` (false when the fast pass saw none).
+fn check_wire_bytes(bytes: &[u8]) -> Result<bool, Error> {
     // Most URLs have no `%` and nothing to refuse: one pass without early exit, which the
     // compiler vectorizes, settles them.
     let is_plain = bytes.iter().fold(true, |plain, &b| {
-        plain & (b.wrapping_sub(0x21) < 0x5e) & (b != b'%')
+        plain & (b.wrapping_sub(0x21) < 0x5e) & (b != b'%') & (b != b'#')
     });
     if is_plain {
-        return Ok(());
+        return Ok(false);
     }
     for (position, &byte) in bytes.iter().enumerate() {
         let what = match byte {
@@ -114,7 +115,7 @@ fn check_wire_bytes(bytes: &[u8]) -> Result<(), Error> {
             "contains {what} at byte {position}; give the URL in its wire form, percent-encoded (e.g. a space as %20)"
         )));
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Splits `host[:port]`, refusing userinfo, an empty host and a malformed port, and dropping
