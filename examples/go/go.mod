@@ -1,0 +1,3 @@
+module libsigv4.example/sigv4
+
+go 1.19
