@@ -28,11 +28,11 @@ mod support;
 use std::env;
 use std::ffi::OsStr;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use support::bounded::{Outcome, run as run_bounded};
 use support::library::built_library;
 
 /// Warnings every C file, the header included, must compile cleanly with.
@@ -168,101 +168,6 @@ impl Drop for WorkDir {
 // Running children with a time limit
 // ---------------------------------------------------------------------------------------
 
-struct Outcome {
-    status: ExitStatus,
-    /// Killed at its time limit.
-    timed_out: bool,
-    stdout: String,
-    stderr: String,
-    command: String,
-}
-
-impl Outcome {
-    fn success(&self) -> bool {
-        !self.timed_out && self.status.success()
-    }
-
-    fn describe(&self) -> String {
-        format!(
-            "$ {}\nexit: {}{}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.command,
-            self.status,
-            if self.timed_out {
-                " (killed: over its time limit)"
-            } else {
-                ""
-            },
-            self.stdout,
-            self.stderr
-        )
-    }
-}
-
-fn describe_command(cmd: &Command) -> String {
-    let mut s = String::new();
-    for (k, v) in cmd.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))) {
-        s.push_str(&format!("{}={} ", k.to_string_lossy(), v.to_string_lossy()));
-    }
-    s.push_str(&cmd.get_program().to_string_lossy());
-    for a in cmd.get_args() {
-        s.push(' ');
-        s.push_str(&a.to_string_lossy());
-    }
-    s
-}
-
-/// Runs `cmd` in its own process group; past `timeout` the whole group is killed and the
-/// outcome is a failure carrying what the child printed so far.
-fn run_bounded(mut cmd: Command, timeout: Duration) -> Outcome {
-    use std::os::unix::process::CommandExt;
-
-    let command = describe_command(&cmd);
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start `{command}`: {e}"));
-    let mut out_pipe = child.stdout.take().expect("piped stdout");
-    let mut err_pipe = child.stderr.take().expect("piped stderr");
-    let out_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out_pipe.read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err_pipe.read_to_end(&mut buf);
-        buf
-    });
-
-    let deadline = Instant::now() + timeout;
-    let (status, timed_out) = loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            break (status, false);
-        }
-        if Instant::now() >= deadline {
-            // Kill the whole group (compiler drivers and valgrind have children).
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", child.id())])
-                .status();
-            let _ = child.kill();
-            break (child.wait().expect("wait after kill"), true);
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    let stdout = String::from_utf8_lossy(&out_reader.join().expect("stdout reader")).into_owned();
-    let stderr = String::from_utf8_lossy(&err_reader.join().expect("stderr reader")).into_owned();
-    Outcome {
-        status,
-        timed_out,
-        stdout,
-        stderr,
-        command,
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Compiling
 // ---------------------------------------------------------------------------------------
@@ -339,7 +244,8 @@ fn program_name(src: &Path) -> String {
 
 /// Checks a test program's last line: `N passed, 0 failed` with N > 0.
 fn check_tally(outcome: &Outcome) -> Result<(), String> {
-    let last = outcome.stdout.lines().last().unwrap_or("");
+    let stdout = outcome.stdout_text();
+    let last = stdout.lines().last().unwrap_or("");
     let passed = last
         .strip_suffix(" passed, 0 failed")
         .and_then(|n| n.parse::<u64>().ok());
@@ -457,7 +363,7 @@ fn c_programs_pass_under_asan_and_ubsan_linked_statically() {
         let mut nm = Command::new("nm");
         nm.arg(&exe);
         let symbols = run_bounded(nm, COMPILE_TIMEOUT);
-        if !symbols.success() || !symbols.stdout.contains("__asan_init") {
+        if !symbols.success() || !symbols.stdout_text().contains("__asan_init") {
             failures.push(format!(
                 "{name}: `nm` finds no __asan_init: AddressSanitizer is not linked\n{}",
                 symbols
@@ -495,7 +401,7 @@ fn c_programs_pass_under_asan_and_ubsan_linked_statically() {
         }
         ran.push(format!(
             "{name}: {}",
-            run.stdout.lines().last().unwrap_or("(no output)")
+            run.stdout_text().lines().last().unwrap_or("(no output)")
         ));
     }
     eprintln!(
@@ -553,7 +459,7 @@ fn c_programs_pass_under_valgrind_linked_dynamically() {
         }
         ran.push(format!(
             "{name}: {}",
-            run.stdout.lines().last().unwrap_or("(no output)")
+            run.stdout_text().lines().last().unwrap_or("(no output)")
         ));
     }
     eprintln!(
@@ -588,7 +494,8 @@ fn readme_example_prints_the_known_answer_headers_and_signs_now_on_request() {
         fixed.describe()
     );
     assert_eq!(
-        fixed.stdout, EXAMPLE_EXPECTED_STDOUT,
+        fixed.stdout_text(),
+        EXAMPLE_EXPECTED_STDOUT,
         "with its fixed date the example must print botocore's headers for the same request"
     );
 
@@ -596,8 +503,9 @@ fn readme_example_prints_the_known_answer_headers_and_signs_now_on_request() {
     now.arg("--now");
     let now = run_bounded(now, RUN_TIMEOUT);
     assert!(now.success(), "`--now` must succeed:\n{}", now.describe());
-    let lines: Vec<&str> = now.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "three headers with --now:\n{}", now.stdout);
+    let now_stdout = now.stdout_text();
+    let lines: Vec<&str> = now_stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "three headers with --now:\n{now_stdout}");
     let date = lines[0]
         .strip_prefix("X-Amz-Date: ")
         .unwrap_or_else(|| panic!("first line is the date: {}", lines[0]));

@@ -9,14 +9,13 @@
 //! Needs `cc`, `c++` and `nm` on PATH. Scratch files go to
 //! `$CARGO_TARGET_TMPDIR/cpp-tests/`; every child is bounded in time.
 
-mod bounded;
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use bounded::{Outcome, WorkDir, require_tool, run};
+use support::bounded::{Outcome, WorkDir, require_tool, run};
 use support::library::built_library;
 
 const COMPILE_TIMEOUT: Duration = Duration::from_secs(180);

@@ -8,14 +8,13 @@
 //! (`libcurl4-openssl-dev`) and moto (python3 with `moto[server]` 5.2). Every child is bounded
 //! in time; moto is stopped by its guard.
 
-mod bounded;
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use bounded::{Outcome, WorkDir, require_tool, run};
+use support::bounded::{Outcome, WorkDir, require_tool, run};
 use support::library::built_library;
 use support::moto::{Call, Moto, REGION};
 

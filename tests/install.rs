@@ -15,14 +15,14 @@
 //! is up to date after `cargo test --release`. Every child is bounded in time; a missing
 //! `make`, `pkg-config`, `cmake` or compiler fails the test with the package to install.
 
-mod bounded;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use bounded::{Outcome, WorkDir, require_tool, run};
+use support::bounded::{Outcome, WorkDir, require_tool, run};
 
 /// `make install` may have to build the release library first (a cold build of the crate).
 const MAKE_TIMEOUT: Duration = Duration::from_secs(900);

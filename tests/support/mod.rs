@@ -4,5 +4,6 @@
 //! `mod support;` and uses the parts it needs, so the rest is dead code in that crate.
 #![allow(dead_code)]
 
+pub mod bounded;
 pub mod library;
 pub mod moto;

@@ -5,7 +5,6 @@
 //! Every child runs in its own process group with stdin closed; past its limit the whole group
 //! is killed (a compiler's or make's children too) and the outcome says so. Output is
 //! collected by two reader threads, so a chatty child cannot block on a full pipe.
-#![allow(dead_code)]
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
