@@ -31,8 +31,15 @@ const KEY_PREFIX: &[u8; 4] = b"AWS4";
 
 /// `kSigning`: valid for one (secret, date, region, service). Wiped when dropped; `Debug`
 /// is redacted.
+///
+/// It is kept as the HMAC state already keyed with the key (the inner and outer pads
+/// compressed), so each signature made with a cached key skips those two SHA-256 blocks.
 #[derive(Clone)]
-pub struct SigningKey(Zeroizing<[u8; 32]>);
+pub struct SigningKey {
+    /// HMAC-SHA256 keyed with kSigning, before any message; wipes itself on drop (the
+    /// `zeroize` feature of `hmac`).
+    keyed: HmacSha256,
+}
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -86,13 +93,23 @@ pub fn derive_signing_key(secret: SecretKey<'_>, scope: &Scope<'_>) -> Result<Si
     hmac_into(&*k_region, scope.service.as_bytes(), &mut k_service)?;
     let mut k_signing = Zeroizing::new([0u8; 32]);
     hmac_into(&*k_service, SCOPE_TERMINATOR.as_bytes(), &mut k_signing)?;
-    Ok(SigningKey(k_signing))
+    Ok(SigningKey {
+        keyed: keyed(&*k_signing)?,
+    })
 }
 
 impl SigningKey {
+    /// HMAC-SHA256 of `message` under this key (tests compare keys through it).
+    #[cfg(test)]
+    fn mac_of(&self, message: &[u8]) -> Vec<u8> {
+        let mut mac = self.keyed.clone();
+        mac.update(message);
+        mac.finalize().into_bytes().to_vec()
+    }
+
     /// The lower-case hex signature of `string_to_sign`, streamed into the HMAC.
     pub fn sign(&self, string_to_sign: &StringToSign<'_>) -> Result<[u8; 64], Error> {
-        let mut mac = keyed(&*self.0)?;
+        let mut mac = self.keyed.clone();
         let mut sink = BlockSink::new(&mut mac);
         string_to_sign.write(&mut sink);
         sink.finish();
@@ -115,9 +132,15 @@ mod tests {
             &scope,
         )
         .unwrap();
+        // kSigning as published; compared through the MAC it computes.
+        let published =
+            hex::decode("c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9")
+                .unwrap();
+        let mut expected = HmacSha256::new_from_slice(&published).unwrap();
+        expected.update(b"probe");
         assert_eq!(
-            hex::encode(*key.0),
-            "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9"
+            key.mac_of(b"probe"),
+            expected.finalize().into_bytes().to_vec()
         );
     }
 
@@ -134,7 +157,12 @@ mod tests {
             mac.update(part.as_bytes());
             key = mac.finalize().into_bytes().to_vec();
         }
-        assert_eq!(ours.0.to_vec(), key);
+        let mut expected = HmacSha256::new_from_slice(&key).unwrap();
+        expected.update(b"probe");
+        assert_eq!(
+            ours.mac_of(b"probe"),
+            expected.finalize().into_bytes().to_vec()
+        );
     }
 
     #[test]
