@@ -35,7 +35,7 @@ pub(crate) struct CanonicalRequest<'a, H: HeaderList + ?Sized> {
     pub(crate) signed_session_token: Option<&'a str>,
     /// Whether `x-amz-content-sha256` is signed.
     pub(crate) has_content_sha256: bool,
-    pub(crate) payload_hash: &'a str,
+    pub(crate) payload_hash: &'a [u8],
     pub(crate) settings: &'a Settings,
 }
 
@@ -73,57 +73,65 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
         write_canonical_query(sink, self.url.query, &mut scratch.query);
         sink.put(b"\n");
         self.collect_entries(&mut scratch.entries);
-        let entries = scratch.entries.iter().map(|sorted| sorted.entry);
         let signed_headers = &mut scratch.signed_headers;
         signed_headers.clear();
-        let mut previous: Option<&str> = None;
-        for entry in entries {
-            let name = self.name(entry);
-            if previous.is_some_and(|previous| previous.eq_ignore_ascii_case(name)) {
+        let mut previous: Option<&SortedEntry> = None;
+        for sorted in &scratch.entries {
+            // One lookup per caller header, for its name and value together.
+            let (name, value) = self.name_and_value(sorted.entry);
+            if previous.is_some_and(|previous| self.is_same_name(previous, sorted, name)) {
                 sink.put(b",");
             } else {
                 if previous.is_some() {
                     sink.put(b"\n");
                     signed_headers.push(b';');
                 }
-                sink.put_lowercase(name.as_bytes());
+                // A name of up to 16 bytes is its sort prefix, already lower-cased.
+                let prefix = sorted.prefix.to_be_bytes();
+                if let Some(lowered) = prefix.get(..name.len()) {
+                    sink.put(lowered);
+                    signed_headers.extend_from_slice(lowered);
+                } else {
+                    sink.put_lowercase(name.as_bytes());
+                    signed_headers.put_lowercase(name.as_bytes());
+                }
                 sink.put(b":");
-                signed_headers.put_lowercase(name.as_bytes());
-                previous = Some(name);
+                previous = Some(sorted);
             }
-            self.put_value(sink, entry);
+            self.put_value(sink, sorted.entry, value);
         }
         sink.put(b"\n\n");
         sink.put(signed_headers);
         sink.put(b"\n");
-        sink.put(self.payload_hash.as_bytes());
+        sink.put(self.payload_hash);
         buffered.finish();
     }
 
     /// The signed headers, sorted by lower-cased name; same-name headers keep their order.
     fn collect_entries(&self, entries: &mut Vec<SortedEntry>) {
         entries.clear();
-        let mut push = |entry: Entry| {
+        let mut push = |entry: Entry, name: &str| {
             entries.push(SortedEntry {
-                prefix: sort_prefix(self.name(entry)),
+                prefix: sort_prefix(name),
                 entry,
             })
         };
         for index in 0..self.headers.header_count() {
+            let name = self.headers.header(index).0;
             // Validated before: only signed and unsigned remain to tell apart.
-            if class_of(self.headers.header(index).0) != HeaderClass::Unsigned {
-                push(Entry::Caller(index));
+            if class_of(name) != HeaderClass::Unsigned {
+                push(Entry::Caller(index), name);
             }
         }
         if !self.has_host_header {
-            push(Entry::UrlHost);
+            push(Entry::UrlHost, "host");
         }
-        push(Entry::AmzDate);
+        push(Entry::AmzDate, "x-amz-date");
         if self.signed_session_token.is_some() {
-            push(Entry::SecurityToken);
+            push(Entry::SecurityToken, "x-amz-security-token");
         }
         if self.has_content_sha256 {
-            push(Entry::ContentSha256);
+            push(Entry::ContentSha256, "x-amz-content-sha256");
         }
         // Most comparisons end on the 16-byte prefix; names that share it (long names with a
         // common start, or the same name twice) compare in full, then by the caller's order.
@@ -135,19 +143,39 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
         });
     }
 
+    /// Whether `current` (named `name`) has the same lower-cased name as `previous`.
+    fn is_same_name(&self, previous: &SortedEntry, current: &SortedEntry, name: &str) -> bool {
+        if previous.prefix != current.prefix {
+            return false;
+        }
+        let previous_name = self.name(previous.entry);
+        // Equal prefixes: names of up to 16 bytes are equal when their lengths are (a shorter
+        // name pads its prefix with zeros, which no token byte is).
+        previous_name.len() == name.len()
+            && (name.len() <= PREFIX_LEN || previous_name.eq_ignore_ascii_case(name))
+    }
+
     fn name(&self, entry: Entry) -> &str {
+        self.name_and_value(entry).0
+    }
+
+    /// The name of `entry` and, for a caller's header, its value (`""` for the others, whose
+    /// values [`Self::put_value`] produces).
+    fn name_and_value(&self, entry: Entry) -> (&str, &str) {
         match entry {
-            Entry::Caller(index) => self.headers.header(index).0,
-            Entry::UrlHost => "host",
-            Entry::AmzDate => "x-amz-date",
-            Entry::SecurityToken => "x-amz-security-token",
-            Entry::ContentSha256 => "x-amz-content-sha256",
+            Entry::Caller(index) => self.headers.header(index),
+            Entry::UrlHost => ("host", ""),
+            Entry::AmzDate => ("x-amz-date", ""),
+            Entry::SecurityToken => ("x-amz-security-token", ""),
+            Entry::ContentSha256 => ("x-amz-content-sha256", ""),
         }
     }
 
-    fn put_value(&self, sink: &mut impl ByteSink, entry: Entry) {
+    /// Writes the value of `entry`; `value` is a caller's header's, from
+    /// [`Self::name_and_value`].
+    fn put_value(&self, sink: &mut impl ByteSink, entry: Entry, value: &str) {
         match entry {
-            Entry::Caller(index) => put_folded_value(sink, self.headers.header(index).1),
+            Entry::Caller(_) => put_folded_value(sink, value),
             Entry::UrlHost => {
                 sink.put_lowercase(self.url.host.as_bytes());
                 if let Some(port) = self.url.port {
@@ -155,11 +183,11 @@ impl<H: HeaderList + ?Sized> CanonicalRequest<'_, H> {
                     sink.put(port.as_bytes());
                 }
             }
-            Entry::AmzDate => sink.put(self.amz_date.as_str().as_bytes()),
+            Entry::AmzDate => sink.put(self.amz_date.as_bytes()),
             Entry::SecurityToken => {
                 sink.put_secret(self.signed_session_token.unwrap_or("").as_bytes())
             }
-            Entry::ContentSha256 => sink.put(self.payload_hash.as_bytes()),
+            Entry::ContentSha256 => sink.put(self.payload_hash),
         }
     }
 }
@@ -173,8 +201,11 @@ struct SortedEntry {
     entry: Entry,
 }
 
+/// Length of [`SortedEntry::prefix`] in bytes.
+const PREFIX_LEN: usize = 16;
+
 fn sort_prefix(name: &str) -> u128 {
-    let mut bytes = [0u8; 16];
+    let mut bytes = [0u8; PREFIX_LEN];
     let len = name.len().min(bytes.len());
     bytes[..len].copy_from_slice(&name.as_bytes()[..len]);
     bytes.make_ascii_lowercase();

@@ -293,6 +293,15 @@ fn trim(value: &[u8]) -> &[u8] {
 /// Writes `value` trimmed, with each inner run of spaces and tabs folded to one space. Text
 /// that is already canonical goes to the sink in one piece.
 pub(crate) fn put_folded_value(sink: &mut impl ByteSink, value: &str) {
+    // Most values hold no blank at all: one pass without early exit (vectorizable) settles
+    // them, with nothing to trim or fold.
+    let has_blank = value
+        .bytes()
+        .fold(false, |found, b| found | (b == b' ') | (b == b'\t'));
+    if !has_blank {
+        sink.put(value.as_bytes());
+        return;
+    }
     let value = trim(value.as_bytes());
     let is_blank = |b: &u8| *b == b' ' || *b == b'\t';
     let (mut start, mut index) = (0, 0);

@@ -49,11 +49,12 @@ impl<'a> PayloadHash<'a> {
         }
     }
 
-    /// The text signed and, with the content header, sent.
-    pub(crate) fn as_str(&self) -> &str {
+    /// The text signed and, with the content header, sent, as bytes (ASCII hex or the
+    /// given token), without a UTF-8 check.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {
-            PayloadHash::Computed(hex) => std::str::from_utf8(hex).unwrap_or(""),
-            PayloadHash::Given(given) => given,
+            PayloadHash::Computed(hex) => hex,
+            PayloadHash::Given(given) => given.as_bytes(),
         }
     }
 }

@@ -95,10 +95,11 @@ impl HeaderValues {
         }
     }
 
-    fn push(&mut self, name: &'static str, parts: &[&str]) {
+    /// Appends one value made of `parts`, each ASCII (or at least UTF-8), then a NUL.
+    fn push(&mut self, name: &'static str, parts: &[&[u8]]) {
         let start = self.text.len();
         for part in parts {
-            self.text.extend_from_slice(part.as_bytes());
+            self.text.extend_from_slice(part);
         }
         let len = self.text.len() - start;
         self.text.push(0);
@@ -113,7 +114,7 @@ impl HeaderValues {
     }
 
     fn value(&self, start: usize, len: usize) -> &str {
-        // Every part pushed is a `&str`, so every span is valid UTF-8.
+        // Every part pushed is ASCII or a `&str`'s bytes, so every span is valid UTF-8.
         std::str::from_utf8(&self.text[start..start + len]).unwrap_or("")
     }
 }
@@ -278,40 +279,43 @@ pub(crate) fn sign_validated<H: HeaderList + ?Sized>(
         canonical_request_hash: &canonical_request_hash,
     })?;
 
-    let signed_headers = std::str::from_utf8(&out.scratch.signed_headers).unwrap_or("");
-    let signature = std::str::from_utf8(&signature).unwrap_or("");
-    let authorization = [
-        ALGORITHM,
-        " Credential=",
-        credentials.access_key_id(),
-        "/",
-        scope.date,
-        "/",
-        scope.region,
-        "/",
-        scope.service,
-        "/",
-        SCOPE_TERMINATOR,
-        ", SignedHeaders=",
+    // Bytes, not `&str`: every part is ASCII (the signed names are lower-cased tokens, the
+    // date and signature fixed ASCII) or a `&str`'s bytes, so no UTF-8 check is needed here.
+    let signed_headers = out.scratch.signed_headers.as_slice();
+    let authorization: [&[u8]; 15] = [
+        ALGORITHM.as_bytes(),
+        b" Credential=",
+        credentials.access_key_id().as_bytes(),
+        b"/",
+        scope.date.as_bytes(),
+        b"/",
+        scope.region.as_bytes(),
+        b"/",
+        scope.service.as_bytes(),
+        b"/",
+        SCOPE_TERMINATOR.as_bytes(),
+        b", SignedHeaders=",
         signed_headers,
-        ", Signature=",
-        signature,
+        b", Signature=",
+        &signature,
     ];
     let token = credentials.session_token();
     let content_sha256 = canonical_request
         .has_content_sha256
         .then_some(canonical_request.payload_hash);
-    let with_nul = |text: &str| text.len() + 1;
+    let amz_date = amz_date.as_bytes();
+    let with_nul = |text: &[u8]| text.len() + 1;
     out.values.reserve(
-        with_nul(amz_date.as_str())
-            + token.map_or(0, with_nul)
+        with_nul(amz_date)
+            + token.map_or(0, |token| with_nul(token.as_bytes()))
             + content_sha256.map_or(0, with_nul)
             + authorization.iter().map(|part| part.len()).sum::<usize>()
             + 1,
     );
-    out.values.push(header::X_AMZ_DATE, &[amz_date.as_str()]);
+    out.values.push(header::X_AMZ_DATE, &[amz_date]);
     if let Some(token) = token {
-        out.values.push(header::X_AMZ_SECURITY_TOKEN, &[token]);
+        out.values
+            .push(header::X_AMZ_SECURITY_TOKEN, &[token.as_bytes()]);
     }
     if let Some(content_sha256) = content_sha256 {
         out.values
@@ -420,7 +424,7 @@ impl<'a> Prepared<'a> {
             signed_session_token: self.signed_session_token,
             has_content_sha256: self.settings.payload_checksum_kind
                 == PayloadChecksumKind::XAmzSha256,
-            payload_hash: self.payload_hash.as_str(),
+            payload_hash: self.payload_hash.as_bytes(),
             settings: &self.settings,
         }
     }

@@ -97,7 +97,7 @@ impl StringToSign<'_> {
     pub fn write(&self, sink: &mut impl ByteSink) {
         sink.put(ALGORITHM.as_bytes());
         sink.put(b"\n");
-        sink.put(self.amz_date.as_str().as_bytes());
+        sink.put(self.amz_date.as_bytes());
         sink.put(b"\n");
         self.scope.write(sink);
         sink.put(b"\n");

@@ -98,6 +98,11 @@ impl AmzDate {
         std::str::from_utf8(&self.text).unwrap_or("")
     }
 
+    /// The `YYYYMMDDTHHMMSSZ` bytes, for sinks: no UTF-8 check on the signing path.
+    pub(crate) fn as_bytes(&self) -> &[u8; 16] {
+        &self.text
+    }
+
     /// The `YYYYMMDD` date of the credential scope.
     pub fn date(&self) -> &str {
         std::str::from_utf8(&self.text[..8]).unwrap_or("")
