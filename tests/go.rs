@@ -82,15 +82,20 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// `libsigv4.so` and its soname link `libsigv4.so.0`, pointing at the library this cargo run
-/// built, in a directory of their own for `-L` and `-rpath`.
+/// built, in a directory of their own for `-L` and `-rpath`. Made once per test process: the
+/// tests run in parallel and would otherwise race to create the same links.
 fn library_dir() -> PathBuf {
-    let library = built_library("libsigv4.so");
-    let dir = scratch("lib");
-    for name in ["libsigv4.so", "libsigv4.so.0"] {
-        std::os::unix::fs::symlink(&library, dir.join(name))
-            .unwrap_or_else(|e| panic!("symlink {name} -> {}: {e}", library.display()));
-    }
-    dir
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let library = built_library("libsigv4.so");
+        let dir = scratch("lib");
+        for name in ["libsigv4.so", "libsigv4.so.0"] {
+            std::os::unix::fs::symlink(&library, dir.join(name))
+                .unwrap_or_else(|e| panic!("symlink {name} -> {}: {e}", library.display()));
+        }
+        dir
+    })
+    .clone()
 }
 
 /// `go` with the environment every run here uses.
