@@ -126,7 +126,7 @@ mod tests {
         assert_eq!(error.to_string(), "request.url: is NULL");
         // SAFETY: as above.
         let value = unsafe { optional_str(std::ptr::null(), 8, name) };
-        assert_eq!(value.unwrap(), None);
+        assert_eq!(value, Ok(None));
     }
 
     #[test]
@@ -139,7 +139,7 @@ mod tests {
         let exact = *b"12345678\0";
         // SAFETY: terminated.
         let value = unsafe { required_str(exact.as_ptr().cast(), 8, name) };
-        assert_eq!(value.unwrap(), "12345678");
+        assert_eq!(value, Ok("12345678"));
     }
 
     #[test]
@@ -155,7 +155,7 @@ mod tests {
     fn a_null_byte_range_is_empty_only_with_length_zero() {
         // SAFETY: NULL is handled before any slice is made.
         let value = unsafe { byte_slice(std::ptr::null(), 0, "request.body") };
-        assert_eq!(value.unwrap(), b"");
+        assert_eq!(value, Ok(&b""[..]));
         // SAFETY: as above.
         let error = unsafe { byte_slice(std::ptr::null(), 5, "request.body") }.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::NullArgument);
