@@ -38,14 +38,12 @@ pub(crate) enum PayloadHash<'a> {
 }
 
 impl<'a> PayloadHash<'a> {
-    /// Hashes the body or validates the given value.
-    pub(crate) fn resolve(payload: &Payload<'a>) -> Result<Self, Error> {
+    /// Hashes the body, or takes the given value, which the caller has already checked with
+    /// [`validate_payload_hash`] (signing checks it before any other costly step).
+    pub(crate) fn from_validated(payload: &Payload<'a>) -> Self {
         match *payload {
-            Payload::Body(body) => Ok(PayloadHash::Computed(sha256_hex(body))),
-            Payload::Hash(given) => {
-                validate_payload_hash(given)?;
-                Ok(PayloadHash::Given(given))
-            }
+            Payload::Body(body) => PayloadHash::Computed(sha256_hex(body)),
+            Payload::Hash(given) => PayloadHash::Given(given),
         }
     }
 

@@ -403,7 +403,7 @@ impl<'a> Prepared<'a> {
             has_host_header,
             amz_date: date.unwrap_or_else(AmzDate::now),
             settings,
-            payload_hash: PayloadHash::resolve(&request.payload)?,
+            payload_hash: PayloadHash::from_validated(&request.payload),
             signed_session_token: identity
                 .credentials
                 .session_token()
