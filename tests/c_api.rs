@@ -29,11 +29,11 @@ use std::env;
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::thread;
 use std::time::Duration;
-use support::bounded::{Outcome, run as run_bounded};
-use support::library::built_library;
+use support::bounded::{Outcome, run as run_bounded, tool_exists};
+use support::library::{built_library, native_static_libs};
 
 /// Warnings every C file, the header included, must compile cleanly with.
 const C_FLAGS: &[&str] = &["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"];
@@ -43,20 +43,6 @@ const SANITIZE_FLAGS: &[&str] = &[
     "-fsanitize=address,undefined",
     "-fno-sanitize-recover=all",
     "-fno-omit-frame-pointer",
-];
-
-/// What a C program needs besides `libsigv4.a`, from
-/// `cargo rustc --lib --crate-type staticlib -- --print native-static-libs` on
-/// x86_64-unknown-linux-gnu. Override with `SIGV4_NATIVE_STATIC_LIBS="-l... -l..."` on other
-/// targets. (Running cargo from inside `cargo test` would wait on the build-directory lock.)
-const NATIVE_STATIC_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
 ];
 
 const COMPILE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -116,22 +102,6 @@ fn all_programs() -> Vec<(PathBuf, bool)> {
         "no C test programs found in tests/c/: the C ABI would go untested"
     );
     programs
-}
-
-fn native_static_libs() -> Vec<String> {
-    match env::var("SIGV4_NATIVE_STATIC_LIBS") {
-        Ok(s) => s.split_whitespace().map(str::to_owned).collect(),
-        Err(_) => NATIVE_STATIC_LIBS.iter().map(|s| (*s).to_owned()).collect(),
-    }
-}
-
-fn tool_exists(tool: &str) -> bool {
-    Command::new(tool)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -16,22 +16,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use support::bounded::{Outcome, WorkDir, require_tool, run};
-use support::library::built_library;
+use support::library::{built_library, native_static_libs};
 
 const COMPILE_TIMEOUT: Duration = Duration::from_secs(180);
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// `cargo rustc --lib --crate-type staticlib -- --print native-static-libs` on
-/// x86_64-unknown-linux-gnu (the Makefile's STATIC_LIBS).
-const NATIVE_STATIC_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
 
 const WARNINGS: &[&str] = &["-Wall", "-Wextra", "-Werror", "-pedantic", "-g"];
 
@@ -84,7 +72,7 @@ fn c_example_output(work: &Path) -> String {
         .arg("-o")
         .arg(&exe)
         .arg(built_library("libsigv4.a"))
-        .args(NATIVE_STATIC_LIBS);
+        .args(native_static_libs());
     expect_built(&run(cc, COMPILE_TIMEOUT), "examples/sign_request.c");
     let out = run(Command::new(&exe), RUN_TIMEOUT);
     assert!(out.success(), "the C example must run:\n{}", out.describe());
@@ -111,7 +99,7 @@ fn build_cpp_example(work: &Path, std: &str, sanitized_static: bool) -> PathBuf 
     cxx.arg(example("sign_request.cpp")).arg("-o").arg(&exe);
     if sanitized_static {
         cxx.arg(built_library("libsigv4.a"))
-            .args(NATIVE_STATIC_LIBS);
+            .args(native_static_libs());
     } else {
         let dir = shared_lib_dir(work);
         cxx.arg("-L")

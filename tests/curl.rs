@@ -15,24 +15,12 @@ use std::process::Command;
 use std::time::Duration;
 
 use support::bounded::{Outcome, WorkDir, require_tool, run};
-use support::library::built_library;
+use support::library::{built_library, native_static_libs};
 use support::moto::{Call, Moto, REGION};
 
 const COMPILE_TIMEOUT: Duration = Duration::from_secs(180);
 /// One request through curl_sign, ASan included; moto answers in well under a second.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// `cargo rustc --lib --crate-type staticlib -- --print native-static-libs` on
-/// x86_64-unknown-linux-gnu (the Makefile's STATIC_LIBS).
-const NATIVE_STATIC_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
 
 /// Bytes uploaded: about 300 KiB, deliberately not a multiple of the program's 64 KiB chunk.
 const UPLOAD_LEN: usize = 300 * 1024 + 123;
@@ -57,7 +45,7 @@ fn build_curl_sign(work: &Path) -> PathBuf {
         .arg("-o")
         .arg(&exe)
         .arg(built_library("libsigv4.a"))
-        .args(NATIVE_STATIC_LIBS)
+        .args(native_static_libs())
         .arg("-lcurl");
     let built = run(cc, COMPILE_TIMEOUT);
     assert!(

@@ -34,3 +34,23 @@ pub fn built_library(name: &str) -> PathBuf {
             )
         })
 }
+
+/// What a program linking `libsigv4.a` needs besides it: `cargo rustc --lib --crate-type
+/// staticlib -- --print native-static-libs` on x86_64-unknown-linux-gnu (the Makefile's
+/// STATIC_LIBS). Override with `SIGV4_NATIVE_STATIC_LIBS="-l... -l..."` on other targets;
+/// running cargo from inside `cargo test` would wait on the build-directory lock.
+pub fn native_static_libs() -> Vec<String> {
+    const DEFAULT: &[&str] = &[
+        "-lgcc_s",
+        "-lutil",
+        "-lrt",
+        "-lpthread",
+        "-lm",
+        "-ldl",
+        "-lc",
+    ];
+    match std::env::var("SIGV4_NATIVE_STATIC_LIBS") {
+        Ok(libs) => libs.split_whitespace().map(str::to_owned).collect(),
+        Err(_) => DEFAULT.iter().map(|lib| (*lib).to_owned()).collect(),
+    }
+}
